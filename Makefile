@@ -1,0 +1,34 @@
+# Keeptrusts — `make run` for the whole product on the embedded default, `make test` for the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test venv migrate seed lint-examples accuracy bench clean
+
+run: $(STAMP)
+	@$(BIN)/python scripts/run.py
+
+test: $(STAMP)
+	@bash scripts/test.sh
+
+venv: $(STAMP)
+
+# Reinstall whenever the dependency list changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+migrate: $(STAMP)
+	@$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	@$(BIN)/python manage.py seed_demo
+
+lint-examples: $(STAMP)
+	@for f in examples/*.yaml; do $(BIN)/kt policy lint --file $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .keeptrusts staticfiles .pytest_cache

@@ -1,0 +1,1 @@
+"""The `kt` command. No Django import at module level (DESIGN §2)."""

@@ -1,0 +1,5 @@
+import sys
+
+from keeptrusts.cli.main import main
+
+sys.exit(main())

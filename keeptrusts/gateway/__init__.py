@@ -1,0 +1,1 @@
+"""The aiohttp gateway process. Imports no Django."""

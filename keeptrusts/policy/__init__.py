@@ -1,0 +1,1 @@
+"""Policy schema, YAML loader, lint, detectors and evaluation. Imports no Django."""
