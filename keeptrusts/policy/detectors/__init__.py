@@ -1,0 +1,1 @@
+"""One module per detector. Each exposes `detect(text, …) -> DetectorResult`."""
