@@ -12,7 +12,7 @@ from pathlib import Path
 from wordfreq import top_n_list
 
 HERE = Path(__file__).parent
-TOP_N = 12000
+TOP_N = 6000
 
 
 def words(name: str) -> set[str]:

@@ -25,7 +25,7 @@ _PRIORITY = {"email": 6, "financial": 5, "national_id": 4, "ip_address": 3, "pho
 
 _EMAIL = re.compile(
     r"(?<![\w.%+\-])[\w][\w.%+\-]{0,63}+@"
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}+[A-Za-z0-9])?\.){1,8}+[A-Za-z]{2,24}+(?![\w\-]|\.\w)"
+    r"(?:[A-Za-z0-9][A-Za-z0-9\-]{0,62}+\.){1,8}[A-Za-z]{2,24}+(?![\w\-]|\.\w)"
 )
 # `logo@2x.png` and `pkg@file.js` are files, `git@github.com:` is an SSH remote.
 _FILE_TLDS = frozenset(
@@ -34,6 +34,7 @@ _FILE_TLDS = frozenset(
 )
 
 
+_SSH_COMMANDS = ("ssh", "scp", "sftp", "rsync", "mosh", "-l")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
 
@@ -53,8 +54,8 @@ def _emails(text: str) -> list[Span]:
         value = m.group()
         if value.rsplit(".", 1)[1].lower() in _FILE_TLDS:
             continue
-        if value.lower().startswith("git@") and text.startswith(":", m.end()):
-            continue
+        if text.startswith(":", m.end()) or text[max(0, start - 8) : start].rstrip().endswith(_SSH_COMMANDS):
+            continue  # `git@github.com:org/repo`, `ssh deploy@bastion`: a login, not a mailbox
         spans.append(Span(m.start(), m.end(), "email"))
     return spans
 
@@ -118,7 +119,7 @@ def _phones(text: str, runs: list[tuple[int, int]]) -> list[Span]:
         if value.startswith("(") and ")" not in value:
             start, value = start + 1, value[1:]
         nxt = text[end : end + 2]
-        if nxt[:1].isalnum() or nxt[:1] in "@/_" or (nxt[:1] in ".-" and nxt[1:2].isdigit()):
+        if nxt and (nxt[0].isalnum() or nxt[0] in "@/_" or (nxt[0] in ".-" and nxt[1:2].isdigit())):
             continue  # part of a longer token: an id, a decimal, a path
         if _DOTTED_QUAD.fullmatch(value) or _DATE_LIKE.fullmatch(value):
             continue

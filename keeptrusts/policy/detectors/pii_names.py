@@ -52,7 +52,10 @@ _PARTICLES = frozenset("de da del della di du dos das van von der den ter ten la
 _STRONG_LEFT_WORDS = frozenset(
     "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta dear hi hello hey hiya "
     "greetings thanks thx cheers congrats congratulations welcome bye ask ping cc cc'd bcc attn tell thank "
-    "per named called".split()
+    "per named called morning evening afternoon nurse coordinator agent engineer manager director officer "
+    "colleague teammate intern patient customer client caller candidate applicant tenant driver student "
+    "teacher doctor captain uncle aunt mom dad mum brother sister wife husband son daughter friend boss "
+    "ceo cto cfo coo vp founder recruiter landlord member attendee speaker reviewer developer".split()
 )
 _STRONG_LEFT_PHRASES = (
     "my name is", "name is", "i am", "i'm", "this is", "call me", "assigned to", "reported by", "approved by",
@@ -64,8 +67,13 @@ _STRONG_LEFT_PHRASES = (
 # `Key: Name` headers and labels.
 _LABEL_WORDS = frozenset(
     "from to cc bcc attn author reporter assignee owner signed contact customer client patient name "
-    "employee manager approver requester recipient sender user candidate applicant".split()
+    "employee manager approver requester recipient sender user candidate applicant caller agent attendees "
+    "participants members speaker speakers host guest driver passenger tenant beneficiary payee holder "
+    "cardholder co-authored-by signed-off-by reviewed-by acked-by tested-by reported-by suggested-by "
+    "interviewer interviewee nurse physician doctor teacher student parent guardian emergency".split()
 )
+# `Ana Lima <ana@x.io>` and `Ana Lima (ana@x.io)`: a display name before an address.
+_EMAIL_AFTER = re.compile(r"[ \t]*[<(\[][\w.+\-]+@")
 # Weaker context: enough for a known surname or an ambiguous given name alone.
 _WEAK_LEFT_WORDS = frozenset("with by and or for to from told asked let".split())
 _PERSON_RIGHT = re.compile(
@@ -102,7 +110,7 @@ _CSV_HEADER = re.compile(
     r"(?m)^[ \t]*[\"']?[A-Za-z_][\w \-]{0,30}+[\"']?(?:[ \t]*([,\t;|])[ \t]*[\"']?[A-Za-z_][\w \-]{0,30}+[\"']?)++[ \t]*\r?$"
 )
 _COMPANY_WORDS = frozenset(
-    "inc llc ltd corp co company corporation gmbh ag sa plc group holdings technologies labs systems "
+    "inc llc ltd corp company corporation gmbh plc group holdings technologies labs systems "
     "solutions services partners bank university school hospital clinic team foundation".split()
 )
 _VALUE_SHAPE = re.compile(r"[^\W\d_][^\W\d_'’.\-]*+(?:,?[ '’.\-]+[^\W\d_][^\W\d_'’.\-]*+){0,5}\.?")
@@ -117,7 +125,7 @@ def _lexicon() -> dict[str, frozenset[str]]:
     return {
         "given": load("given.txt"),
         "surname": load("surnames.txt"),
-        "common": load("common_words.txt") | load("ambiguous.txt"),
+        "common": load("common_words.txt") | load("ambiguous.txt") | _STRONG_LEFT_WORDS | _LABEL_WORDS,
         "ambiguous": load("ambiguous.txt"),
         "blocked": load("not_names.txt"),
     }
@@ -133,8 +141,8 @@ def _fold(word: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _classify(word: str) -> str:
-    """One of: title, particle, initial, given, surname (strong), weak (a name but also a common or
-    blocked word), common, blocked, unknown."""
+    """One of: title, particle, initial, given, surname, weak (a name that is also an English word),
+    risky (a name that is also a place or product), common, blocked, unknown."""
     lex = _lexicon()
     key = _fold(word.rstrip("."))
     if key in _TITLES:
@@ -152,8 +160,10 @@ def _classify(word: str) -> str:
     is_blocked = key in lex["blocked"]
     is_common = key in lex["common"]
     if is_given or is_surname:
-        if is_blocked or is_common:
-            return "weak"
+        if is_blocked:
+            return "risky"  # Jordan, Paris, Jenkins: a place or product first
+        if is_common:
+            return "weak"  # Will, Grace, Brown: an English word first
         return "given" if is_given else "surname"
     if is_blocked:
         return "blocked"
@@ -162,7 +172,11 @@ def _classify(word: str) -> str:
     return "unknown"
 
 
-_WEIGHT = {"given": 2.0, "surname": 2.0, "weak": 1.0, "unknown": 0.5, "initial": 0.5, "particle": 0.0}
+_WEIGHT = {
+    "given": 2.0, "surname": 2.0, "weak": 1.0, "risky": 1.0, "unknown": 0.5, "initial": 0.5, "common": 0.5,
+    "particle": 0.0, "title": 0.0, "blocked": 0.0,
+}
+_KNOWN = ("given", "surname", "weak", "risky")
 
 
 def _left_context(text: str, start: int) -> str:
@@ -190,7 +204,11 @@ def _left_context(text: str, start: int) -> str:
 
 
 def _strong_context(text: str, start: int, end: int) -> bool:
-    return _left_context(text, start) == "strong" or _is_signature(text, start, end)
+    return (
+        _left_context(text, start) == "strong"
+        or _EMAIL_AFTER.match(text, end) is not None
+        or _is_signature(text, start, end)
+    )
 
 
 def _is_signature(text: str, start: int, end: int) -> bool:
@@ -212,7 +230,12 @@ def _is_signature(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _accept(kinds: list[str], text: str, start: int, end: int, strong: bool) -> bool:
+def _name_like(word: str) -> bool:
+    """An unknown word shaped like a name: Title-case letters only, 3+ letters."""
+    return len(word) >= 3 and word[1:].replace("-", "").replace("'", "").replace("’", "").isalpha() and not word.isupper()
+
+
+def _accept(kinds: list[str], words: list[str], text: str, start: int, end: int, strong: bool) -> bool:
     names = [k for k in kinds if k not in ("initial", "particle")]
     if not names:
         return False
@@ -221,27 +244,36 @@ def _accept(kinds: list[str], text: str, start: int, end: int, strong: bool) -> 
         first, last = names[0], names[-1]
         if first == "given" and score >= 2.5:
             return True
-        if first == "weak" and score >= 2.5 and any(k in ("given", "surname", "weak") for k in names[1:]):
+        if first in ("weak", "risky") and score >= 2.5 and any(k in _KNOWN for k in names[1:]):
             return True
         if last == "surname" and first in ("unknown", "surname") and score >= 2.5:
             return True
-        return strong or (score >= 2.5 and _PERSON_RIGHT.match(text, end) is not None)
+        if strong or (score >= 2.5 and _PERSON_RIGHT.match(text, end) is not None):
+            return True
+        # Two or more capitalised words that are neither English words, places nor products are
+        # most often a name the lexicon does not know (Pepijn Stange, Toluwanimi Oshin).
+        return all(k == "unknown" and _name_like(w) for k, w in zip(kinds, words) if k not in ("particle", "initial"))
     kind = names[0]
     if kind == "given" or strong:
         return True
-    if kind in ("surname", "weak"):
+    if kind == "weak":
         return _left_context(text, start) == "weak" or _PERSON_RIGHT.match(text, end) is not None
+    if kind in ("surname", "risky"):
+        return _PERSON_RIGHT.match(text, end) is not None
     return False
 
 
 def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
-    spans = []
+    spans: list[Span] = []
+    rejected: list[tuple[int, int, str]] = []
     for m in _SEQUENCE.finditer(text):
         word = m.group()
         if " " not in word and "\t" not in word:
             # Most runs are one word ("The", "Traceback"): decide without tokenising.
             kind = _classify(word)
-            if kind in ("common", "blocked", "title", "particle"):
+            if kind in ("blocked", "particle"):
+                continue
+            if kind in ("common", "title") and not _after_title(text, m.start()):
                 continue
             tokens, kinds = [(m.start(), m.end(), word)], [kind]
         else:
@@ -250,24 +282,54 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
             kinds = [_classify(w) for _, _, w in tokens]
         strong = False
         # Leading titles, greetings and common words are context, not part of the name.
-        while tokens and kinds[0] in ("title", "common", "particle", "initial"):
-            if kinds[0] == "title" or _left_context(text, tokens[1][0] if len(tokens) > 1 else tokens[0][1]) == "strong":
+        while len(tokens) > 1 and kinds[0] in ("title", "common", "particle", "initial"):
+            if kinds[0] == "title" or _left_context(text, tokens[1][0]) == "strong":
                 strong = True
             tokens, kinds = tokens[1:], kinds[1:]
-        while tokens and kinds[-1] in ("common", "particle", "title"):
+        if kinds[0] == "title":
+            continue
+        after_title = strong or _after_title(text, tokens[0][0])
+        while tokens and kinds[-1] in ("common", "particle", "title") and not (after_title and len(tokens) == 1):
             tokens, kinds = tokens[:-1], kinds[:-1]
-        if not tokens or "blocked" in kinds or "common" in kinds:
+        if not tokens or "blocked" in kinds or ("common" in kinds and not after_title):
             continue
         start, end = tokens[0][0], tokens[-1][1]
         if occupied:
             i = bisect.bisect_left(occupied, (end,))
             if i and occupied[i - 1][1] > start:
                 continue
-        if _accept(kinds, text, start, end, strong) or (
-            not strong and _strong_context(text, start, end) and _accept(kinds, text, start, end, True)
+        words = [w for _, _, w in tokens]
+        strong = strong or after_title or _continues_list(text, start, spans)
+        if _accept(kinds, words, text, start, end, strong) or (
+            not strong and _strong_context(text, start, end) and _accept(kinds, words, text, start, end, True)
         ):
             spans.append(Span(start, end, "name"))
+        elif len(tokens) == 1:
+            rejected.append((start, end, words[0]))
+    if rejected and spans:
+        # A word already seen inside an accepted name is that person again: "… Cécile Masse …
+        # Action: Cécile to draft the RFC".
+        seen = {w for s in spans for w in text[s.start : s.end].split() if len(w) > 2}
+        spans.extend(Span(s, e, "name") for s, e, w in rejected if w in seen)
+        spans.sort(key=lambda s: s.start)
     return spans
+
+
+def _after_title(text: str, start: int) -> bool:
+    """Dr. Pastor, Ms Grace: a title right before makes any capitalised word a surname."""
+    window = text[max(0, start - 12) : start].rstrip(" \t")
+    if window.endswith("."):
+        window = window[:-1]
+    word = window.rsplit(None, 1)[-1] if window.strip() else ""
+    return word.lower() in _TITLES and word[:1].isupper()
+
+
+def _continues_list(text: str, start: int, spans: list[Span]) -> bool:
+    """`Attendees: Ana Lima, Pepijn Stange and Wout Lafleur`: names continue a list of names."""
+    if not spans:
+        return False
+    gap = text[spans[-1].end : start]
+    return len(gap) <= 6 and gap.strip(" \t") in (",", ";", "and", ", and", "&", "/", "or")
 
 
 def _looks_like_name(value: str, generic_key: bool) -> bool:
@@ -282,14 +344,14 @@ def _looks_like_name(value: str, generic_key: bool) -> bool:
     if not any(w[0].isupper() for w in words):
         return False
     kinds = [_classify(w) for w in words if w[0].isupper()]
-    if "blocked" in kinds:
+    if all(k in ("blocked", "common", "title") for k in kinds):
         return False
     if generic_key:
-        # `"name": "billing-service"` is not a person: want a known name or two capitalised words.
-        return any(k in ("given", "surname", "weak") for k in kinds) or (
-            len(kinds) >= 2 and all(k in ("unknown", "initial") for k in kinds)
-        )
-    return kinds.count("common") < len(kinds)
+        # `"name": "billing-service"` is not a person: want a known name or two name-shaped words.
+        if "blocked" in kinds and not any(k in ("given", "surname") for k in kinds):
+            return False
+        return any(k in _KNOWN for k in kinds) or (len(kinds) >= 2 and all(k in ("unknown", "initial") for k in kinds))
+    return True
 
 
 def _value_span(text: str, start: int, value: str) -> Span:
