@@ -17,7 +17,6 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.keys.models import ApiToken
 from apps.keys.selectors import api_token_scope
@@ -144,6 +143,10 @@ class GatewayTokenAuthentication(ApiTokenAuthentication):
 # --------------------------------------------------------------------------
 # Base views
 # --------------------------------------------------------------------------
+# Imported here, after the authentication classes: APIView reads the default
+# authentication classes (this module's) when its class body runs.
+from rest_framework.views import APIView  # noqa: E402
+
 class ScopedAPIView(APIView):
     """Resolves the actor's scope once; every read goes through `scoped_queryset`.
 

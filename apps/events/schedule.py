@@ -3,7 +3,7 @@
 With Redis, `celery -A keeptrusts beat` runs them (the schedule is installed on
 the Celery app when Django starts). Embedded mode (no REDIS_URL) has no beat:
 `start_in_process_scheduler()` — called by `kt up`/`make run`, or run
-`python manage.py run_periodic` — runs the same jobs in a daemon thread, with
+`python manage.py run_scheduler` — runs the same jobs in a daemon thread, with
 tasks executing in-process (CELERY_TASK_ALWAYS_EAGER).
 """
 
