@@ -1,2 +1,27 @@
+from apps.core.views import TEAM_SESSION_KEY, console_scope
+
+NAVIGATION = [
+    ("console:dashboard", "Dashboard"),
+    ("console:events", "Events"),
+    ("console:escalations", "Escalations"),
+    ("console:costs", "Cost Center"),
+    ("policies:list", "Templates"),
+    ("keys:list", "Settings"),
+]
+
+
 def console(request):
-    return {}
+    """Layout context: navigation and the team switcher (visible teams only)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = console_scope(request)
+    full = request.full_scope
+    return {
+        "nav_items": NAVIGATION,
+        "switcher_teams": list(full.teams()),
+        "current_team_id": request.session.get(TEAM_SESSION_KEY),
+        "console_scope": scope,
+        "is_admin": bool(full.org_role),
+        "can_manage": full.has_role("manager"),
+    }

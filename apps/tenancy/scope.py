@@ -90,3 +90,12 @@ def scope_for(user) -> Scope:
             if current is None or ROLE_RANK[Role(m.role)] > ROLE_RANK[Role(current)]:
                 team_roles[m.team_id] = m.role
     return Scope(org, user.pk, team_roles, org_role)
+
+
+def unscoped_operator_scope(organization: Organization) -> Scope:
+    """Owner-level scope over one org, for operator commands run on the server.
+
+    Deliberately crosses team boundaries: only management commands use it.
+    """
+    team_ids = Team.objects.filter(organization=organization).values_list("id", flat=True)
+    return Scope(organization, None, {tid: Role.OWNER for tid in team_ids}, Role.OWNER)
