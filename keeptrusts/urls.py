@@ -10,5 +10,6 @@ urlpatterns = [
     path("settings/members/", include("apps.tenancy.urls")),
     path("audit/", include("apps.audit.urls")),
     path("admin/", admin.site.urls),
+    path("v1/", include("apps.events.api.urls")),
     path("", include("apps.console.urls")),
 ]
