@@ -17,6 +17,8 @@ HERE = Path(__file__).parent
 TOP_N = 6000  # common_words.txt: everyday English; breaks a run of capitalised words
 RARE_N = 60000  # rare_words.txt.gz: the next tier down to zipf 2.5 (jargon, rarer words, some names)
 RARE_MIN_ZIPF = 2.5
+# Frequent words of other languages developers write in (German capitalises every noun).
+OTHER_LANGUAGES, OTHER_N = ("de", "fr", "es", "pt", "it", "nl", "sv", "pl", "tr", "id"), 4000
 
 
 def words(name: str) -> set[str]:
@@ -37,8 +39,11 @@ def main() -> None:
     ranked = [w for w in top_n_list("en", RARE_N) if w.isalpha() and w.isascii() and len(w) > 1 and w not in names]
     top = set(top_n_list("en", TOP_N))
     write("common_words.txt", sorted(w for w in ranked if w in top), f"wordfreq's top {TOP_N} English words minus known names")
-    rare = sorted(w for w in ranked if w not in top and zipf_frequency(w, "en") >= RARE_MIN_ZIPF)
-    write("rare_words.txt.gz", rare, f"wordfreq's English words past the top {TOP_N} down to zipf {RARE_MIN_ZIPF}, minus known names")
+    rare = {w for w in ranked if w not in top and zipf_frequency(w, "en") >= RARE_MIN_ZIPF}
+    for lang in OTHER_LANGUAGES:
+        rare |= {w for w in top_n_list(lang, OTHER_N) if w.isalpha() and len(w) > 3 and w not in names and w not in top}
+    rare = sorted(rare)
+    write("rare_words.txt.gz", rare, f"English words past the top {TOP_N} down to zipf {RARE_MIN_ZIPF} and the top {OTHER_N} words of {', '.join(OTHER_LANGUAGES)}, minus known names")
 
 
 if __name__ == "__main__":

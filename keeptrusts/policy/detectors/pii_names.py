@@ -133,7 +133,13 @@ def _lexicon() -> dict[str, frozenset[str]]:
         # Role and label words ("Customer", "Engineer") introduce a name rather than veto it.
         "blocked": load("not_names.txt") - _STRONG_LEFT_WORDS - _LABEL_WORDS,
         "rare": load("rare_words.txt.gz"),
+        "phrases": _load_phrases("not_name_phrases.txt"),
     }
+
+
+def _load_phrases(name: str) -> frozenset[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(" ".join(_fold(w) for w in line.partition("#")[0].split()) for line in lines if line.partition("#")[0].strip())
 
 
 @lru_cache(maxsize=8192)
@@ -161,6 +167,9 @@ def _classify(word: str) -> str:
     if "-" in key:
         head, _, tail = key.partition("-")
         parts = [key, tail] if head in ("al", "el", "ul", "ud", "bin", "ibn", "abu", "ben", "da", "de", "di", "van") else [key, *key.split("-")]
+    inner = next((i for i, ch in enumerate(word[1:], 1) if ch.isupper() and word[i - 1] not in "-'’"), 0)
+    if inner and word[:inner].lower() not in _CAMEL_PREFIXES:
+        return "blocked"  # DevOps, GitLab, PayPal: identifiers and brands, not McDonald or DeShawn
     is_given = any(p in lex["given"] for p in parts)
     is_surname = any(p in lex["surname"] for p in parts)
     is_blocked = key in lex["blocked"]
@@ -198,6 +207,7 @@ def _inflected_word(key: str, lex: dict[str, frozenset[str]]) -> bool:
     return False
 
 
+_CAMEL_PREFIXES = frozenset("mc mac de di da la le van von fitz du del della st".split())
 _WEIGHT = {
     "given": 2.0, "surname": 2.0, "weak": 1.0, "risky": 1.0, "unknown": 0.5, "rare": 0.5, "initial": 0.5, "common": 0.5,
     "particle": 0.0, "title": 0.0, "blocked": 0.0,
@@ -328,6 +338,8 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
             if i and occupied[i - 1][1] > start:
                 continue
         words = [w for _, _, w in tokens]
+        if len(words) > 1 and " ".join(_fold(w) for w in words) in _lexicon()["phrases"]:
+            continue
         strong = strong or after_title or _continues_list(text, start, spans)
         if _accept(kinds, words, text, start, end, strong) or (
             not strong and _strong_context(text, start, end) and _accept(kinds, words, text, start, end, True)
@@ -351,7 +363,10 @@ def _at_sentence_start(text: str, start: int) -> bool:
 
 def _after_title(text: str, start: int) -> bool:
     """Dr. Pastor, Ms Grace: a title right before makes any capitalised word a surname."""
-    window = text[max(0, start - 12) : start].rstrip(" \t")
+    window = text[max(0, start - 12) : start]
+    if window.lower() == window:
+        return False  # titles are capitalised: most calls end here
+    window = window.rstrip(" \t")
     if window.endswith("."):
         window = window[:-1]
     word = window.rsplit(None, 1)[-1] if window.strip() else ""
