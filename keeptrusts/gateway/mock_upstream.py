@@ -11,6 +11,7 @@ through a gateway unchanged, e.g. the OpenAI SDK's `extra_body={"mock": {"status
   x-mock-echo: 1          / "echo"       answer with the last user message as received
   x-mock-status: CODE     / "status"     answer with an OpenAI-shaped error of that status
   x-mock-delay-ms: N      / "delay_ms"   wait N ms before answering
+  x-mock-chunk-chars: N   / "chunk_chars" stream N-character pieces instead of words
 `GET /_last_request` returns the last request received (path, headers, JSON body).
 """
 
@@ -157,7 +158,9 @@ async def stream_reply(request: web.Request, body: dict, reply: str, usage: dict
         await response.write(b"data: " + orjson.dumps(chunk) + b"\n\n")
 
     await send([{"index": 0, "delta": {"role": "assistant", "content": ""}, "logprobs": None, "finish_reason": None}])
-    for piece in split_into_chunks(reply):
+    chunk_chars = int(hook(request, body, "chunk_chars") or 0)
+    pieces = [reply[i:i + chunk_chars] for i in range(0, len(reply), chunk_chars)] if chunk_chars > 0 else split_into_chunks(reply)
+    for piece in pieces:
         if chunk_delay:
             await asyncio.sleep(chunk_delay)
         await send([{"index": 0, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}])

@@ -92,7 +92,7 @@ def test_rate_limit_is_a_rate_limit_error_with_retry_after(start_gateway):
     with pytest.raises(openai.RateLimitError) as caught:
         client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello"}])
     assert caught.value.code == "rate_limited" and "per-key" in caught.value.message
-    assert 1 <= int(caught.value.response.headers["Retry-After"]) <= 60
+    assert 1 <= int(caught.value.response.headers["Retry-After"]) <= 120  # sliding window: up to two minutes
     assert gw.events()[-1]["policies"][0]["type"] == "rate_limit"
 
 
