@@ -424,6 +424,7 @@ class Gateway:
         return json_response({"object": "list", "data": data}, request_id=request_id)
 
     async def healthz(self, request: web.Request) -> web.Response:
+        await self.upstream.probe()
         upstream = self.upstream.status()
         control = self.config.status() if self.config else {"status": "standalone"}
         sink = self.sink.status() if self.sink else {}
