@@ -76,6 +76,23 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (workers): robust to a shared, busy machine."""
+    total = 0.0
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
@@ -172,9 +189,13 @@ def main() -> int:
             report["c1"][name]["added_p99_ms"] = round(pct(c1[name], 0.99) - pct(c1["direct"], 0.99), 3)
         report["c64"] = {}
         peak_rss = 0.0
+        pids = {"direct": mock.pid, "bare proxy": bare.pid, "gateway": gateway.pid}
         for name, url in targets.items():
+            cpu_before = cpu_seconds(pids[name])
             rps, latencies = asyncio.run(concurrent(url, body, args.concurrency, args.seconds))
-            report["c64"][name] = {"rps": round(rps), "p50_ms": round(pct(latencies, 0.5), 2), "p99_ms": round(pct(latencies, 0.99), 2)}
+            cpu_ms = (cpu_seconds(pids[name]) - cpu_before) * 1000 / max(1, len(latencies) + args.concurrency)
+            report["c64"][name] = {"rps": round(rps), "p50_ms": round(pct(latencies, 0.5), 2), "p99_ms": round(pct(latencies, 0.99), 2),
+                                   "cpu_ms_per_request": round(cpu_ms, 3)}
             if name == "gateway":
                 peak_rss = rss_mb(gateway.pid)
         streams = asyncio.run(sequential({k: v for k, v in targets.items()}, stream_body, args.stream_requests, ttft))
@@ -202,12 +223,12 @@ def main() -> int:
 
 def print_report(r: dict) -> None:
     print(f"\n{r['machine']}; {r['workers']} worker(s); {r['policy']}; {r['prompt_bytes']} B prompt\n")
-    print("| path | c=1 p50 ms | c=1 p99 ms | added p50 | added p99 | c=64 req/s | c=64 p99 ms | TTFT ms |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| path | c=1 p50 ms | c=1 p99 ms | added p50 | added p99 | c=64 req/s | c=64 p99 ms | CPU ms/req | TTFT ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name in ("direct", "bare proxy", "gateway"):
         c1, c64 = r["c1"][name], r["c64"][name]
         print(f"| {name} | {c1['p50_ms']} | {c1['p99_ms']} | {c1.get('added_p50_ms', '–')} | {c1.get('added_p99_ms', '–')} | "
-              f"{c64['rps']} | {c64['p99_ms']} | {r['ttft'][name]} |")
+              f"{c64['rps']} | {c64['p99_ms']} | {c64['cpu_ms_per_request']} | {r['ttft'][name]} |")
     bare, gw = r["c64"]["bare proxy"], r["c64"]["gateway"]
     print(f"\ngateway throughput = {gw['rps'] / bare['rps']:.0%} of the bare proxy's; p99 = {gw['p99_ms'] / bare['p99_ms']:.2f}× the bare "
           f"proxy's; TTFT overhead {r['ttft']['gateway_overhead_ms']} ms; gateway RSS {r['gateway_rss_mb']} MB")
