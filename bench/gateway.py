@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -155,6 +156,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=6.0, help="duration per path at --concurrency")
     parser.add_argument("--stream-requests", type=int, default=150)
     parser.add_argument("--profile", help="write a cProfile summary of the gateway under load to this file")
+    parser.add_argument("--py-spy", help="sample the gateway with py-spy during its c=64 run; write a top-functions summary here")
     args = parser.parse_args()
     try:
         import uvloop
@@ -191,6 +193,12 @@ def main() -> int:
         peak_rss = 0.0
         pids = {"direct": mock.pid, "bare proxy": bare.pid, "gateway": gateway.pid}
         for name, url in targets.items():
+            spy = None
+            if name == "gateway" and args.py_spy:
+                spy = subprocess.Popen([shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw", "-o", str(tmp / "spy.txt"), "-r", "200",
+                                        "-d", str(int(args.seconds)), "-p", str(gateway.pid), "--subprocesses"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(0.5)
             cpu_before = cpu_seconds(pids[name])
             rps, latencies = asyncio.run(concurrent(url, body, args.concurrency, args.seconds))
             cpu_ms = (cpu_seconds(pids[name]) - cpu_before) * 1000 / max(1, len(latencies) + args.concurrency)
@@ -198,6 +206,9 @@ def main() -> int:
                                    "cpu_ms_per_request": round(cpu_ms, 3)}
             if name == "gateway":
                 peak_rss = rss_mb(gateway.pid)
+            if spy is not None:
+                spy.wait(30)
+                summarize_spy(tmp / "spy.txt", Path(args.py_spy))
         streams = asyncio.run(sequential({k: v for k, v in targets.items()}, stream_body, args.stream_requests, ttft))
         report["ttft"] = {name: round(statistics.median(v), 3) for name, v in streams.items()}
         report["ttft"]["gateway_overhead_ms"] = round(report["ttft"]["gateway"] - report["ttft"]["direct"], 3)
@@ -219,6 +230,24 @@ def main() -> int:
     results.mkdir(parents=True, exist_ok=True)
     (results / f"gateway-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(report, indent=2))
     return 0
+
+
+def summarize_spy(raw: Path, out: Path) -> None:
+    """Collapsed stacks → share of busy samples per frame (inclusive), grouped the way the docs report them."""
+    inclusive: dict[str, int] = {}
+    busy = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if frames and ("select" in frames[-1] or "poll" in frames[-1]) and "epoll" in stack:
+            continue  # idle in the event loop
+        busy += int(count)
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + int(count)
+    lines = [f"{busy} busy samples", ""]
+    for frame, count in sorted(inclusive.items(), key=lambda item: -item[1])[:60]:
+        lines.append(f"{count / busy:6.1%}  {frame}")
+    out.write_text("\n".join(lines) + "\n")
 
 
 def print_report(r: dict) -> None:
