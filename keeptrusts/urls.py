@@ -9,6 +9,8 @@ urlpatterns = [
     path("settings/gateways/", include("apps.gateways.urls")),
     path("settings/members/", include("apps.tenancy.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("templates/", include("apps.policies.urls")),
     path("admin/", admin.site.urls),
+    path("v1/", include("apps.events.api.urls")),
     path("", include("apps.console.urls")),
 ]

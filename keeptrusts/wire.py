@@ -156,6 +156,7 @@ class Lease(msgspec.Struct):
     remaining_usd: float  # what is left for the team after this grant
     month: str
     user: str | None = None
+    unlimited: bool = False  # the team has no budget: granted = requested, remaining_usd is a large sentinel
 
 
 # Headers a gateway sends on every config poll (shown on the Console's Gateways page).

@@ -26,6 +26,7 @@ else
   unset KT_TEST_REDIS_URL
   echo "make test: Redis not reachable; tests that need a real broker are skipped"
 fi
+bash scripts/ensure-chromium.sh || [ "${KT_REQUIRE_SERVICES:-0}" != "1" ]
 # Unit tests see eager tasks; tests that need the real broker start their own worker.
 unset REDIS_URL
 exec $PY -m pytest "$@"

@@ -5,7 +5,7 @@ NAVIGATION = [
     ("console:events", "Events"),
     ("console:escalations", "Escalations"),
     ("console:costs", "Cost Center"),
-    ("console:templates", "Templates"),
+    ("policies:list", "Templates"),
     ("keys:list", "Settings"),
 ]
 

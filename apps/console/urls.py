@@ -12,7 +12,5 @@ urlpatterns = [
         title="Escalations", intro="Items a policy escalated for human review, oldest first."), name="escalations"),
     path("costs/", views.SectionView.as_view(
         title="Cost Center", intro="Spend by user, model and day against each team's budget."), name="costs"),
-    path("templates/", views.SectionView.as_view(
-        title="Templates", intro="Built-in and organization policy templates to apply to a team."), name="templates"),
     path("settings/budgets/", views.BudgetsView, name="budgets"),
 ]

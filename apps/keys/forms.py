@@ -19,6 +19,8 @@ class GatewayKeyForm(forms.Form):
     def __init__(self, *args, scope, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = scope.teams()
+        if len(scope.team_ids) == 1:
+            self.fields["team"].initial = scope.team_ids[0]
         managed = [tid for tid in scope.team_ids if scope.has_role(Role.MANAGER, tid)]
         people = User.objects.filter(pk=actor.pk)
         if managed:

@@ -14,7 +14,8 @@ from apps.gateways.models import Gateway
 from apps.gateways.services import gateway_register
 from apps.keys.models import ApiToken, GatewayKey, Scopes
 from apps.keys.services import api_token_create, gateway_key_create
-from apps.policies.models import TeamPolicyVersion
+from apps.policies.builtin import builtin_templates_sync
+from apps.policies.models import PolicyTemplate, TeamPolicyVersion
 from apps.tenancy.models import Membership, Organization, Role, Team, User
 from apps.tenancy.scope import scope_for, unscoped_operator_scope
 
@@ -56,10 +57,11 @@ class Command(BaseCommand):
     def create_org(self) -> Organization:
         org = Organization.objects.create(name="Acme", slug="acme")
         teams = {slug: Team.objects.create(organization=org, slug=slug, name=name) for slug, name in TEAMS}
-        policy_yaml = (Path(settings.BASE_DIR) / "examples" / "team-policy.yaml").read_text()
+        builtin_templates_sync()
+        template = PolicyTemplate.objects.get(organization=None, slug="quality-and-safety")
         for team in teams.values():
-            TeamPolicyVersion.objects.create(organization=org, team=team, version=1, yaml_text=policy_yaml,
-                                             note="Demo: the seed's quality and safety policies")
+            TeamPolicyVersion.objects.create(organization=org, team=team, version=1, yaml_text=template.yaml_text,
+                                             template=template, note="Demo: the guide's quality and safety policies")
             TeamBudget.objects.create(organization=org, team=team, monthly_limit_usd=DEMO_BUDGET_USD, alert_at="0.8")
         for email, role, team_slug in PEOPLE:
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, organization=org)

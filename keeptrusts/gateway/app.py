@@ -1,0 +1,484 @@
+"""The gateway's HTTP surface: OpenAI-compatible endpoints plus /healthz and /metrics.
+
+Per request (DESIGN §6): authenticate key → allowed model → rate limit and budget →
+input policies → upstream → output policies → respond → enqueue event. Every response
+carries `x-request-id`, which is the event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+import orjson
+from aiohttp import web
+from ulid import ULID
+
+from keeptrusts import __version__, wire
+from keeptrusts.gateway import budget as budget_mod
+from keeptrusts.gateway.config import ConfigError, ControlPlaneConfig, GatewayState, TeamState, load_keys_file, load_package_prices, load_policy_file
+from keeptrusts.gateway.events import ControlPlaneSink, JsonlSink
+from keeptrusts.gateway.metrics import Metrics
+from keeptrusts.gateway.policies import EMPTY, Decision, PolicyRuntime
+from keeptrusts.gateway.ratelimit import AuthFailureThrottle, MemoryRateLimiter, RedisRateLimiter
+from keeptrusts.gateway.upstream import Upstream, UpstreamTimeout, UpstreamUnavailable
+
+log = logging.getLogger("keeptrusts.gateway")
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+BODY_TIMEOUT_SECONDS = 30.0
+EXCERPT_CHARS = 280
+KEYS_FILE_CHECK_SECONDS = 2.0
+
+
+@dataclass
+class Settings:
+    upstream_url: str
+    upstream_api_key: str | None = None
+    policy_config: Path | None = None
+    keys_file: Path | None = None
+    events_file: Path = Path(".keeptrusts/gateway-events.jsonl")
+    state_dir: Path = Path(".keeptrusts/gateway")
+    api_url: str | None = None
+    gateway_token: str | None = None
+    redis_url: str | None = None
+    auth_failure_limit: int = 20
+    max_body_bytes: int = MAX_BODY_BYTES
+    excerpt_mode: str = "redacted"
+    upstream_timeout: float | None = None
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.gateway_token)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        env = os.environ
+        values = dict(
+            upstream_url=env.get("KT_UPSTREAM_URL", "http://127.0.0.1:41099/v1"),
+            upstream_api_key=env.get("KT_UPSTREAM_API_KEY") or None,
+            api_url=env.get("KT_API_URL", "http://127.0.0.1:8000"),
+            gateway_token=env.get("KT_GATEWAY_TOKEN") or None,
+            redis_url=env.get("REDIS_URL") or None,
+            auth_failure_limit=int(env.get("KT_AUTH_FAILURE_LIMIT", 20)),
+            excerpt_mode=env.get("KT_EXCERPT_MODE", "redacted"),
+        )
+        if env.get("KT_GATEWAY_STATE_DIR"):
+            values["state_dir"] = Path(env["KT_GATEWAY_STATE_DIR"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+@dataclass(slots=True)
+class Call:
+    """One authenticated request on its way through; becomes the event."""
+
+    id: str
+    started: float
+    key: wire.KeyRecord
+    endpoint: str
+    model: str = ""
+    stream: bool = False
+    entries: list = field(default_factory=list)
+    tokens_in: int = 0
+    tokens_out: int = 0
+    upstream_ms: float | None = None
+    prompt_excerpt: str | None = None
+    response_excerpt: str | None = None
+    held: list = field(default_factory=list)  # budget holds to settle: (kind, target, amount)
+    raw_body: bytes = b""
+
+
+def new_request_id() -> str:
+    return str(ULID())
+
+
+def json_response(payload, *, status: int = 200, request_id: str, headers: dict | None = None) -> web.Response:
+    all_headers = {"x-request-id": request_id}
+    if headers:
+        all_headers.update(headers)
+    body = payload if isinstance(payload, bytes) else orjson.dumps(payload)
+    return web.Response(body=body, status=status, content_type="application/json", headers=all_headers)
+
+
+def error_response(code: str, message: str, *, request_id: str, param: str | None = None, status: int | None = None,
+                   headers: dict | None = None) -> web.Response:
+    return json_response(wire.error_body(code, message, param), status=status or wire.error_status(code),
+                         request_id=request_id, headers=headers)
+
+
+class Gateway:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.file_policies: PolicyRuntime | None = load_policy_file(settings.policy_config) if settings.policy_config else None
+        self.policy_source = "file" if self.file_policies else "control-plane"
+        self.state = GatewayState(excerpt_mode=settings.excerpt_mode)
+        self.upstream = Upstream(settings.upstream_url, settings.upstream_api_key, timeout=settings.upstream_timeout)
+        self.auth_throttle = AuthFailureThrottle(settings.auth_failure_limit)
+        self.rate_limiter = RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
+        self.control_session: aiohttp.ClientSession | None = None
+        self.config: ControlPlaneConfig | None = None
+        self.budgets = budget_mod.Budgets(api_url=settings.api_url if settings.connected else None, token=settings.gateway_token,
+                                          session_factory=lambda: self.control_session, metrics=self.metrics)
+        self.inflight = 0
+        self._keys_mtime = 0.0
+        self._background: list[asyncio.Task] = []
+        self.sink = None
+        if not settings.connected:
+            self._load_standalone()
+
+    # --- lifecycle ------------------------------------------------------------
+    def _load_standalone(self) -> None:
+        keys = {}
+        if self.settings.keys_file:
+            keys = load_keys_file(self.settings.keys_file)
+            self._keys_mtime = self.settings.keys_file.stat().st_mtime
+        self.state = GatewayState(keys=keys, prices=load_package_prices(), excerpt_mode=self.settings.excerpt_mode,
+                                  gateway_id="standalone", version="standalone")
+        self.budgets.initial_spend = self._month_spend_from_events_file()
+
+    def _month_spend_from_events_file(self) -> dict:
+        """Standalone budgets survive a restart: this month's spend per cost_limit scope from the JSONL file."""
+        rules = self.file_policies.cost_rules if self.file_policies else []
+        path = self.settings.events_file
+        if not rules or not path.exists():
+            return {}
+        month = budget_mod.current_month()
+        spend: dict = {}
+        with path.open("rb") as fh:
+            for line in fh:
+                try:
+                    event = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    continue
+                if not str(event.get("ts", "")).startswith(month) or not event.get("cost_usd"):
+                    continue
+                for rule in rules:
+                    scope = event.get("user") if rule.scope == "user" else event.get("team")
+                    spend[(rule.name, scope)] = spend.get((rule.name, scope), 0.0) + event["cost_usd"]
+        return spend
+
+    async def on_startup(self, app: web.Application) -> None:
+        await self.upstream.start()
+        self.control_session = aiohttp.ClientSession(json_serialize=None)
+        if self.settings.connected:
+            self.sink = ControlPlaneSink(self.metrics, api_url=self.settings.api_url, token=self.settings.gateway_token,
+                                         spool_dir=self.settings.state_dir / "spool", session_factory=lambda: self.control_session)
+            self.config = ControlPlaneConfig(
+                api_url=self.settings.api_url, token=self.settings.gateway_token, policy_source=self.policy_source,
+                policy_hash_fn=self.policy_hash, cache_path=self.settings.state_dir / "config-cache.json",
+                session_factory=lambda: self.control_session, on_change=self._set_state)
+            await self.config.start()
+        else:
+            self.sink = JsonlSink(self.metrics, self.settings.events_file)
+            if self.settings.keys_file:
+                self._background.append(asyncio.create_task(self._watch_keys_file()))
+        await self.sink.start()
+
+    def _set_state(self, state: GatewayState) -> None:
+        self.state = state
+
+    async def _watch_keys_file(self) -> None:
+        """Standalone: a key added to or removed from --keys-file works within seconds, no restart."""
+        path = self.settings.keys_file
+        while True:
+            await asyncio.sleep(KEYS_FILE_CHECK_SECONDS)
+            try:
+                mtime = path.stat().st_mtime
+                if mtime != self._keys_mtime:
+                    self._keys_mtime = mtime
+                    self.state.keys = load_keys_file(path)
+                    log.info("reloaded %d keys from %s", len(self.state.keys), path)
+            except (OSError, ConfigError) as exc:
+                log.error("keeping the previous keys: %s", exc)
+
+    async def on_cleanup(self, app: web.Application) -> None:
+        for task in self._background:
+            task.cancel()
+        if self.config:
+            await self.config.close()
+        if self.sink:
+            await self.sink.close()  # flush, or spool what cannot be sent
+        await self.upstream.close()
+        if isinstance(self.rate_limiter, RedisRateLimiter):
+            await self.rate_limiter.close()
+        if self.control_session:
+            await self.control_session.close()
+
+    def policy_hash(self) -> str:
+        import hashlib
+
+        if self.file_policies:
+            return self.file_policies.sha256
+        texts = "".join(f"{slug}\n{team.policies.text if team.policies else ''}\n" for slug, team in sorted(self.state.teams.items()))
+        return hashlib.sha256(texts.encode()).hexdigest()
+
+    # --- request path -------------------------------------------------------
+    def authenticate(self, request: web.Request, request_id: str) -> wire.KeyRecord | web.Response:
+        header = request.headers.get("Authorization", "")
+        secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        record = self.state.lookup_key(secret) if secret else None
+        if record is not None and (not self.settings.connected or record.team in self.state.teams):
+            return record
+        address = request.remote or "unknown"
+        wait = self.auth_throttle.blocked_for(address)
+        if wait:
+            self.metrics.inc("kt_gateway_auth_failures_total", (("reason", "throttled"),))
+            return error_response("too_many_auth_failures",
+                                  f"Too many failed gateway-key attempts from this address ({self.auth_throttle.limit} in 60 s). "
+                                  f"Wait {wait} s, then retry with a valid key from Console Settings > Gateway Keys.",
+                                  request_id=request_id, headers={"Retry-After": str(wait)})
+        self.auth_throttle.record(address)
+        self.metrics.inc("kt_gateway_auth_failures_total", (("reason", "missing" if not secret else "invalid"),))
+        if not secret:
+            message = ("No gateway key: send it as `Authorization: Bearer kt_gk_…` (with the OpenAI SDK, set OPENAI_API_KEY). "
+                       "Get a key in Console Settings > Gateway Keys.")
+        else:
+            message = ("The gateway key is not valid: it is unknown, revoked or expired. "
+                       "Check the gateway key is correct and active in Console Settings > Gateway Keys.")
+        return error_response("invalid_gateway_key", message, request_id=request_id)
+
+    def policies_for(self, key: wire.KeyRecord) -> tuple[PolicyRuntime | None, list[str] | None, TeamState | None]:
+        team = self.state.teams.get(key.team)
+        if self.file_policies is not None:
+            return self.file_policies, self.file_policies.allowed_models, team
+        if team is None:
+            return EMPTY, None, None
+        allowed = team.allowed_models if team.allowed_models is not None else (team.policies.allowed_models if team.policies else None)
+        return team.policies, allowed, team
+
+    async def read_json(self, request: web.Request, call: Call) -> dict | web.Response:
+        if request.content_length is not None and request.content_length > self.settings.max_body_bytes:
+            return self.fail(call, "request_too_large", self._too_large_message())
+        try:
+            raw = await asyncio.wait_for(request.read(), BODY_TIMEOUT_SECONDS)
+        except web.HTTPRequestEntityTooLarge:
+            return self.fail(call, "request_too_large", self._too_large_message())
+        except asyncio.TimeoutError:
+            return self.fail(call, "invalid_request", f"The request body did not arrive within {BODY_TIMEOUT_SECONDS:g} s; send it again.")
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            return self.fail(call, "invalid_request", f"The request body is not valid JSON ({exc}). Send a JSON object with `model` and `messages`.")
+        if not isinstance(body, dict):
+            return self.fail(call, "invalid_request", "The request body must be a JSON object.")
+        call.raw_body = raw
+        return body
+
+    def _too_large_message(self) -> str:
+        limit_mib = self.settings.max_body_bytes / (1024 * 1024)
+        return f"The request body is larger than the gateway's {limit_mib:g} MiB limit. Send a shorter prompt or split the input."
+
+    def fail(self, call: Call, code: str, message: str, *, param: str | None = None, action: str = "error",
+             headers: dict | None = None) -> web.Response:
+        """An error for an authenticated request: answer it and record the event."""
+        status = wire.error_status(code)
+        self.record(call, status=status, action=action, error_code=code)
+        return error_response(code, message, request_id=call.id, param=param, headers=headers)
+
+    async def admit(self, call: Call, policies: PolicyRuntime, allowed: list[str] | None, team: TeamState | None,
+                    prompt_chars: int, max_output_tokens: int | None) -> web.Response | None:
+        """allowed model → rate limit → budget. None when the request may go on."""
+        if not policies.model_allowed(call.model, allowed):
+            call.entries.append(wire.PolicyEntry(name="allowed_models", type="allowed_models", action="block", phase="request"))
+            where = (f"`allowed_models` in {self.settings.policy_config} (the gateway's --policy-config) and restart the gateway"
+                     if self.file_policies else "`allowed_models` of the team's policy in the Console (Templates)")
+            listed = ", ".join(allowed) if allowed else "none"
+            return self.fail(call, "model_not_allowed",
+                             f"Model '{call.model}' is not allowed for team {call.key.team}. Allowed models: {listed}. "
+                             f"Use one of those, or add the model to {where}.", param="model", action="block")
+        if policies.rate_rules:
+            over = await self.rate_limiter.admit(policies.rate_rules, call.key.key_id, call.key.user, call.key.team)
+            for verdict in over:
+                rule = verdict.rule
+                call.entries.append(wire.PolicyEntry(name=rule.name, type="rate_limit", action=rule.action, phase="request",
+                                                     findings={verdict.what: verdict.limit}))
+                if rule.action == "block":
+                    return self.fail(call, "rate_limited",
+                                     f"Rate limit '{rule.name}' reached: {verdict.limit} {verdict.what} per minute per {rule.scope}. "
+                                     f"Retry after {verdict.retry_after} s (the Retry-After header), or ask your manager to raise the limit.",
+                                     param=rule.name, action="block", headers={"Retry-After": str(verdict.retry_after)})
+        price = self.state.prices.get(call.model)
+        worst = budget_mod.worst_case_cost(price, prompt_chars, max_output_tokens)
+        for rule in policies.cost_rules:
+            scope = call.key.user if rule.scope == "user" else call.key.team
+            ledger = self.budgets.ledger(rule, scope)
+            if ledger.try_hold(worst):
+                call.held.append(("ledger", ledger, worst))
+            else:
+                call.entries.append(wire.PolicyEntry(name=rule.name, type="cost_limit", action=rule.action, phase="request"))
+                if rule.action == "block":
+                    self.release(call)
+                    return self.fail(call, "budget_exceeded",
+                                     f"Budget '{rule.name}' is used up: ${rule.monthly_limit:,.2f} per month per {rule.scope}, "
+                                     f"${ledger.remaining():,.2f} left, and this request could cost up to ${worst:,.4f}. "
+                                     "Ask your manager to raise the budget, or lower max_tokens.", param=rule.name, action="block")
+        if team is not None and team.budget is not None and self.settings.connected:
+            if await self.budgets.hold_team_budget(team.budget, call.key.team, call.key.user, worst):
+                call.held.append(("team", team.budget, worst))
+            else:
+                call.entries.append(wire.PolicyEntry(name="team-budget", type="cost_limit", action=team.budget.action, phase="request"))
+                if team.budget.action == "block":
+                    self.release(call)
+                    return self.fail(call, "budget_exceeded",
+                                     f"Team {call.key.team}'s monthly budget of ${team.budget.monthly_limit_usd:,.2f} is used up. "
+                                     "Ask your manager to raise it in Console Settings > Budgets.", param="team-budget", action="block")
+        return None
+
+    def settle(self, call: Call, actual: float) -> None:
+        for kind, target, amount in call.held:
+            if kind == "ledger":
+                target.settle(amount, actual)
+            else:
+                self.budgets.settle_team(target, call.key.team, call.key.user, amount, actual)
+        call.held = []
+
+    def release(self, call: Call) -> None:
+        self.settle(call, 0.0)
+
+    def record(self, call: Call, *, status: int, action: str | None = None, error_code: str | None = None) -> None:
+        """Enqueue the event (never blocks) and count it."""
+        if action is None:
+            action = wire.strongest_action(e.action for e in call.entries)
+        price = self.state.prices.get(call.model)
+        cost = budget_mod.cost_usd(price, call.tokens_in, call.tokens_out)
+        if call.held:
+            self.settle(call, cost)
+        elapsed = time.perf_counter() - call.started
+        now = time.time()
+        event = wire.Event(
+            id=call.id, ts=time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z",
+            user=call.key.user, key_id=call.key.key_id, model=call.model, action=action, team=call.key.team,
+            gateway=self.state.gateway_id, endpoint=call.endpoint, status=status, policies=call.entries,
+            tokens_in=call.tokens_in, tokens_out=call.tokens_out, cost_usd=round(cost, 8), priced=price is not None,
+            latency_ms=round(elapsed * 1000, 3), upstream_ms=call.upstream_ms, stream=call.stream,
+            prompt_excerpt=call.prompt_excerpt, response_excerpt=call.response_excerpt, error_code=error_code,
+        )
+        self.sink.emit(event)
+        for entry in call.entries:
+            self.metrics.inc("kt_gateway_policy_actions_total", (("action", entry.action), ("policy", entry.name), ("type", entry.type)))
+        if call.tokens_in or call.tokens_out:
+            rules = self._rate_rules(call)
+            if rules:
+                asyncio.ensure_future(self.rate_limiter.add_tokens(rules, call.key.key_id, call.key.user, call.key.team,
+                                                                   call.tokens_in + call.tokens_out))
+
+    def _rate_rules(self, call: Call):
+        policies, _, _ = self.policies_for(call.key)
+        return [r for r in (policies.rate_rules if policies else []) if r.tokens_per_minute is not None]
+
+    def excerpt(self, text: str) -> str | None:
+        if self.state.excerpt_mode == "none" or not text:
+            return None
+        return text[:EXCERPT_CHARS]
+
+    def input_blocked(self, call: Call, decision: Decision) -> web.Response:
+        entry = decision.blocked_by
+        return self.fail(call, "policy_blocked",
+                         f"Blocked by policy '{entry.name}' ({entry.type}) on the {entry.phase}. Event id {call.id}: "
+                         f"see it with `kt events list --since 1h --action block`, rephrase the request, or ask your manager "
+                         f"to tune the policy.", param=entry.name, action="block")
+
+    # --- handlers --------------------------------------------------------------
+    async def chat_completions(self, request: web.Request) -> web.StreamResponse:
+        from keeptrusts.gateway.chat import handle_chat
+
+        return await handle_chat(self, request)
+
+    async def embeddings(self, request: web.Request) -> web.StreamResponse:
+        from keeptrusts.gateway.chat import handle_embeddings
+
+        return await handle_embeddings(self, request)
+
+    async def models(self, request: web.Request) -> web.Response:
+        request_id = new_request_id()
+        key = self.authenticate(request, request_id)
+        if isinstance(key, web.Response):
+            return key
+        policies, allowed, _ = self.policies_for(key)
+        names: list[str] = []
+        if allowed is not None and not any(ch in p for p in allowed for ch in "*?["):
+            names = list(allowed)
+        else:
+            try:
+                status, body = await self.upstream.get("/models")
+                upstream_names = [m["id"] for m in orjson.loads(body).get("data", [])] if status == 200 else []
+            except (UpstreamUnavailable, orjson.JSONDecodeError, KeyError, TypeError):
+                upstream_names = []
+            names = [n for n in upstream_names if policies is None or policies.model_allowed(n, allowed)]
+        data = [{"id": name, "object": "model", "created": 0, "owned_by": "keeptrusts"} for name in names]
+        return json_response({"object": "list", "data": data}, request_id=request_id)
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        upstream = self.upstream.status()
+        control = self.config.status() if self.config else {"status": "standalone"}
+        sink = self.sink.status() if self.sink else {}
+        degraded = upstream["status"] != "ok" or control["status"] == "down"
+        body = {
+            "status": "degraded" if degraded else "ok", "version": __version__, "mode": "connected" if self.settings.connected else "standalone",
+            "policy_source": self.policy_source, "policy_hash": self.policy_hash(), "keys": len(self.state.keys),
+            "upstream": upstream, "control_plane": control, "events": sink, "spool_depth": sink.get("spool_depth", 0),
+            "budget": {"error": self.budgets.last_error},
+        }
+        return json_response(body, request_id=new_request_id())
+
+    async def metrics_endpoint(self, request: web.Request) -> web.Response:
+        self.metrics.set("kt_gateway_inflight_requests", self.inflight)
+        if self.config and self.config.last_success:
+            self.metrics.set("kt_gateway_config_age_seconds", time.time() - self.config.last_success)
+        return web.Response(text=self.metrics.render(), content_type="text/plain", charset="utf-8",
+                            headers={"x-request-id": new_request_id()})
+
+    async def not_found(self, request: web.Request) -> web.Response:
+        return error_response("not_found", f"No route {request.method} {request.path}. The gateway serves POST /v1/chat/completions, "
+                              "POST /v1/embeddings, GET /v1/models, GET /healthz and GET /metrics.", request_id=new_request_id())
+
+
+@web.middleware
+async def count_requests(request: web.Request, handler):
+    gateway: Gateway = request.app[GATEWAY]
+    gateway.inflight += 1
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        if exc.status == 404 or exc.status == 405:
+            return await gateway.not_found(request)
+        raise
+    finally:
+        gateway.inflight -= 1
+        path = request.path if request.path in KNOWN_PATHS else "other"
+        gateway.metrics.inc("kt_gateway_requests_total", (("endpoint", path), ("status", status)))
+        gateway.metrics.observe("kt_gateway_request_seconds", (("endpoint", path),), time.perf_counter() - started)
+
+
+GATEWAY = web.AppKey("gateway", Gateway)
+KNOWN_PATHS = {"/v1/chat/completions", "/v1/embeddings", "/v1/models", "/healthz", "/metrics"}
+
+
+def create_app(settings: Settings) -> web.Application:
+    gateway = Gateway(settings)
+    # client_max_size one byte over the limit: aiohttp raises, we answer 413 in OpenAI's shape.
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[count_requests])
+    app[GATEWAY] = gateway
+    app.on_startup.append(gateway.on_startup)
+    app.on_cleanup.append(gateway.on_cleanup)
+    for path in ("/v1/chat/completions", "/chat/completions"):
+        app.router.add_post(path, gateway.chat_completions)
+    for path in ("/v1/embeddings", "/embeddings"):
+        app.router.add_post(path, gateway.embeddings)
+    for path in ("/v1/models", "/models"):
+        app.router.add_get(path, gateway.models)
+    app.router.add_get("/healthz", gateway.healthz)
+    app.router.add_get("/metrics", gateway.metrics_endpoint)
+    return app

@@ -1,0 +1,289 @@
+"""Chat completions (JSON and SSE) and embeddings through the policy pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import orjson
+from aiohttp import web
+
+from keeptrusts import wire
+from keeptrusts.gateway.app import Call, Gateway, json_response, new_request_id
+from keeptrusts.gateway.openai_format import estimate_tokens
+from keeptrusts.gateway.upstream import UpstreamTimeout, UpstreamUnavailable
+
+UPSTREAM_FIX = "Check the upstream URL (--upstream / KT_UPSTREAM_URL) and the network path to the LLM provider; `kt doctor` checks both."
+
+
+def text_positions(messages: list) -> list[tuple[int, int | None, str]]:
+    """Every piece of message text with where it lives, so redacted text can be written back."""
+    found = []
+    for index, message in enumerate(messages):
+        content = message.get("content")
+        if isinstance(content, str):
+            if content:
+                found.append((index, None, content))
+        elif isinstance(content, list):
+            for part_index, part in enumerate(content):
+                if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str):
+                    found.append((index, part_index, part["text"]))
+    return found
+
+
+def write_back(messages: list, positions: list, texts: list[str]) -> bool:
+    changed = False
+    for (index, part_index, old), new in zip(positions, texts):
+        if new == old:
+            continue
+        changed = True
+        if part_index is None:
+            messages[index]["content"] = new
+        else:
+            messages[index]["content"][part_index]["text"] = new
+    return changed
+
+
+def last_user_text(messages: list) -> str:
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            content = message.get("content")
+            if isinstance(content, str):
+                return content
+            if isinstance(content, list):
+                return " ".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
+    return ""
+
+
+async def begin(gateway: Gateway, request: web.Request, endpoint: str) -> tuple[Call, dict] | web.Response:
+    """Authenticate and parse: the part every model endpoint shares."""
+    started = time.perf_counter()
+    request_id = new_request_id()
+    key = gateway.authenticate(request, request_id)
+    if isinstance(key, web.Response):
+        return key
+    call = Call(request_id, started, key, endpoint)
+    body = await gateway.read_json(request, call)
+    if isinstance(body, web.Response):
+        return body
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        return gateway.fail(call, "invalid_request", '`model` is required: the name of a model, e.g. "gpt-4o".', param="model")
+    call.model = model
+    return call, body
+
+
+def run_input_policies(gateway: Gateway, call: Call, policies, texts: list[str]):
+    started = time.perf_counter()
+    try:
+        decision, new_texts = policies.evaluate_input(texts)
+    except Exception:  # a policy that raises fails closed (DESIGN §6)
+        gateway.metrics.inc("kt_gateway_policy_errors_total")
+        raise
+    gateway.metrics.observe("kt_gateway_policy_seconds", (("phase", "input"),), time.perf_counter() - started)
+    call.entries.extend(decision.entries)
+    return decision, new_texts
+
+
+async def call_upstream(gateway: Gateway, call: Call, path: str, payload: bytes):
+    started = time.perf_counter()
+    try:
+        response = await gateway.upstream.post(path, payload)
+    except UpstreamUnavailable as exc:
+        gateway.release(call)
+        return gateway.fail(call, "upstream_unavailable", f"{exc}. {UPSTREAM_FIX}")
+    except UpstreamTimeout as exc:
+        gateway.release(call)
+        return gateway.fail(call, "upstream_timeout", f"{exc}. Retry later. {UPSTREAM_FIX}")
+    elapsed = time.perf_counter() - started
+    gateway.metrics.observe("kt_gateway_upstream_seconds", (("endpoint", call.endpoint),), elapsed)
+    call.upstream_ms = round(elapsed * 1000, 3)
+    if response.status != 200:
+        return await pass_through_error(gateway, call, response)
+    return response
+
+
+async def pass_through_error(gateway: Gateway, call: Call, response) -> web.Response:
+    """Upstream errors reach the client with the upstream's status, in OpenAI's error shape."""
+    try:
+        raw = await response.read()
+    finally:
+        response.release()
+    status = response.status
+    try:
+        body = orjson.loads(raw)
+        shaped = isinstance(body, dict) and isinstance(body.get("error"), dict)
+    except orjson.JSONDecodeError:
+        shaped = False
+    if not shaped:
+        snippet = raw[:300].decode(errors="replace")
+        body = {"error": {"message": f"The upstream LLM answered HTTP {status}: {snippet}", "type": "api_error" if status >= 500 else "invalid_request_error",
+                          "code": "upstream_error", "param": None}}
+    gateway.release(call)
+    gateway.record(call, status=status, action="error", error_code=str(body["error"].get("code") or "upstream_error"))
+    headers = {"Retry-After": response.headers["Retry-After"]} if "Retry-After" in response.headers else None
+    return json_response(body, status=status, request_id=call.id, headers=headers)
+
+
+async def handle_chat(gateway: Gateway, request: web.Request) -> web.StreamResponse:
+    started = await begin(gateway, request, "/v1/chat/completions")
+    if isinstance(started, web.Response):
+        return started
+    call, body = started
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        return gateway.fail(call, "invalid_request", '`messages` is required: a non-empty list of {"role", "content"} objects.', param="messages")
+    call.stream = bool(body.get("stream"))
+    policies, allowed, team = gateway.policies_for(call.key)
+    if policies is None:
+        return policy_unavailable(gateway, call)
+    positions = text_positions(messages)
+    max_output = body.get("max_completion_tokens") or body.get("max_tokens")
+    rejected = await gateway.admit(call, policies, allowed, team, sum(len(p[2]) for p in positions),
+                                   max_output if isinstance(max_output, int) else None)
+    if rejected is not None:
+        return rejected
+
+    changed = False
+    if policies.has_input_policies:
+        try:
+            decision, new_texts = run_input_policies(gateway, call, policies, [p[2] for p in positions])
+        except Exception:
+            return policy_failed(gateway, call, "input")
+        if decision.blocked_by is not None:
+            gateway.release(call)
+            return gateway.input_blocked(call, decision)
+        changed = write_back(messages, positions, new_texts)
+    prompt = last_user_text(messages)
+    call.prompt_excerpt = gateway.excerpt(prompt)
+
+    usage_asked = bool((body.get("stream_options") or {}).get("include_usage"))
+    if call.stream and not usage_asked:
+        body["stream_options"] = dict(body.get("stream_options") or {}, include_usage=True)
+        changed = True
+    response = await call_upstream(gateway, call, "/chat/completions", orjson.dumps(body) if changed else call.raw_body)
+    if isinstance(response, web.Response):
+        return response
+    if call.stream:
+        from keeptrusts.gateway.streaming import relay_stream
+
+        return await relay_stream(gateway, request, call, response, policies, usage_asked, prompt)
+    return await finish_chat(gateway, call, response, policies, prompt)
+
+
+async def read_upstream_body(gateway: Gateway, call: Call, response) -> bytes | web.Response:
+    started = time.perf_counter()
+    try:
+        raw = await response.read()
+    except asyncio.TimeoutError:
+        gateway.release(call)
+        return gateway.fail(call, "upstream_timeout", f"The upstream LLM stopped answering mid-response. Retry later. {UPSTREAM_FIX}")
+    finally:
+        response.release()
+    call.upstream_ms = round((call.upstream_ms or 0) + (time.perf_counter() - started) * 1000, 3)
+    return raw
+
+
+async def finish_chat(gateway: Gateway, call: Call, response, policies, prompt: str) -> web.Response:
+    raw = await read_upstream_body(gateway, call, response)
+    if isinstance(raw, web.Response):
+        return raw
+    try:
+        data = orjson.loads(raw)
+        choices = data.get("choices") or []
+    except (orjson.JSONDecodeError, AttributeError):
+        gateway.release(call)
+        return gateway.fail(call, "upstream_unavailable", f"The upstream LLM sent a response that is not OpenAI JSON. {UPSTREAM_FIX}")
+    usage = data.get("usage") or {}
+    call.tokens_in = int(usage.get("prompt_tokens") or 0)
+    call.tokens_out = int(usage.get("completion_tokens") or 0)
+    modified = False
+    first_text = ""
+    for choice in choices:
+        message = choice.get("message") or {}
+        content = message.get("content")
+        if not isinstance(content, str) or not content:
+            continue
+        if policies.has_output_policies:
+            checked = time.perf_counter()
+            try:
+                decision, new_content = policies.evaluate_output(content, prompt=prompt, finish_reason=choice.get("finish_reason"))
+            except Exception:
+                return policy_failed(gateway, call, "output")
+            gateway.metrics.observe("kt_gateway_policy_seconds", (("phase", "output"),), time.perf_counter() - checked)
+            call.entries.extend(decision.entries)
+            if decision.blocked_by is not None:
+                return gateway.input_blocked(call, decision)
+            if new_content != content:
+                message["content"] = content = new_content
+                modified = True
+        first_text = first_text or content
+    call.response_excerpt = gateway.excerpt(first_text)
+    gateway.record(call, status=200)
+    return json_response(orjson.dumps(data) if modified else raw, request_id=call.id)
+
+
+def policy_unavailable(gateway: Gateway, call: Call) -> web.Response:
+    call.entries.append(wire.PolicyEntry(name="team-policy", type="policy", action="block", phase="input"))
+    return gateway.fail(call, "policy_blocked",
+                        f"Team {call.key.team}'s policy could not be loaded, so the gateway blocks its requests (fail closed). "
+                        "Ask your manager to fix it: `kt policy lint` shows the problem.", param="team-policy", action="block")
+
+
+def policy_failed(gateway: Gateway, call: Call, phase: str) -> web.Response:
+    import logging
+
+    logging.getLogger("keeptrusts.gateway").exception("a policy raised on the %s; blocking (fail closed)", phase)
+    gateway.release(call)
+    call.entries.append(wire.PolicyEntry(name="policy-error", type="policy", action="block", phase=phase))
+    return gateway.fail(call, "policy_blocked",
+                        f"A policy failed while checking the {phase}, so the gateway blocked the request (fail closed). "
+                        f"Event id {call.id}; retry, and report it to your manager if it persists.", param="policy-error", action="block")
+
+
+async def handle_embeddings(gateway: Gateway, request: web.Request) -> web.StreamResponse:
+    started = await begin(gateway, request, "/v1/embeddings")
+    if isinstance(started, web.Response):
+        return started
+    call, body = started
+    inputs = body.get("input")
+    as_list = [inputs] if isinstance(inputs, str) else inputs
+    if not isinstance(as_list, list) or not as_list:
+        return gateway.fail(call, "invalid_request", "`input` is required: a string or a list of strings to embed.", param="input")
+    policies, allowed, team = gateway.policies_for(call.key)
+    if policies is None:
+        return policy_unavailable(gateway, call)
+    texts = [t for t in as_list if isinstance(t, str)]  # token-id arrays carry no text to check
+    rejected = await gateway.admit(call, policies, allowed, team, sum(len(t) for t in texts), 0)
+    if rejected is not None:
+        return rejected
+    changed = False
+    if policies.has_input_policies and texts:
+        try:
+            decision, new_texts = run_input_policies(gateway, call, policies, texts)
+        except Exception:
+            return policy_failed(gateway, call, "input")
+        if decision.blocked_by is not None:
+            gateway.release(call)
+            return gateway.input_blocked(call, decision)
+        if new_texts != texts:
+            replaced = iter(new_texts)
+            body["input"] = [next(replaced) if isinstance(t, str) else t for t in as_list]
+            if isinstance(inputs, str):
+                body["input"] = body["input"][0]
+            changed = True
+            texts = new_texts
+    call.prompt_excerpt = gateway.excerpt(texts[0] if texts else "")
+    response = await call_upstream(gateway, call, "/embeddings", orjson.dumps(body) if changed else call.raw_body)
+    if isinstance(response, web.Response):
+        return response
+    raw = await read_upstream_body(gateway, call, response)
+    if isinstance(raw, web.Response):
+        return raw
+    try:
+        usage = orjson.loads(raw).get("usage") or {}
+    except (orjson.JSONDecodeError, AttributeError):
+        usage = {}
+    call.tokens_in = int(usage.get("prompt_tokens") or sum(estimate_tokens(t) for t in texts))
+    gateway.record(call, status=200)
+    return json_response(raw, request_id=call.id)

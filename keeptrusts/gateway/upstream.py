@@ -1,0 +1,83 @@
+"""The upstream LLM: any OpenAI-compatible base URL, pooled connections, bounded waits.
+
+Only connection failures are retried (the request never reached the provider, so a
+retry cannot double-bill); a timeout or an HTTP error is returned to the client as is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import aiohttp
+
+CONNECT_TIMEOUT = 10.0
+RETRIES = 2
+
+
+class UpstreamUnavailable(Exception):
+    pass
+
+
+class UpstreamTimeout(Exception):
+    pass
+
+
+class Upstream:
+    def __init__(self, base_url: str, api_key: str | None, *, timeout: float | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.timeout = float(timeout or os.environ.get("KT_UPSTREAM_TIMEOUT", 600))
+        self.session: aiohttp.ClientSession | None = None
+        self.last_error: str | None = None
+        self.last_ok: float | None = None
+
+    async def start(self) -> None:
+        connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=30, enable_cleanup_closed=True)
+        # Reading a streamed answer may pause between tokens; sock_read bounds each pause, total the whole call.
+        timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=CONNECT_TIMEOUT, sock_read=min(self.timeout, 300))
+        self.session = aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=True,
+                                             skip_auto_headers=("User-Agent",), json_serialize=None)
+
+    def headers(self) -> dict:
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        return headers
+
+    async def post(self, path: str, body: bytes) -> aiohttp.ClientResponse:
+        """POST and return the response with headers read (the body is the caller's to read)."""
+        url = self.base_url + path
+        for attempt in range(RETRIES + 1):
+            try:
+                response = await self.session.post(url, data=body, headers=self.headers())
+                self.last_ok, self.last_error = time.time(), None
+                return response
+            except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                if attempt == RETRIES:
+                    raise UpstreamUnavailable(f"cannot reach the upstream LLM at {self.base_url} ({exc})") from None
+                await asyncio.sleep(0.05 * (attempt + 1))
+            except asyncio.TimeoutError:
+                self.last_error = "timeout"
+                raise UpstreamTimeout(f"the upstream LLM at {self.base_url} did not answer within {self.timeout:g} s") from None
+            except aiohttp.ClientError as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                raise UpstreamUnavailable(f"the upstream LLM at {self.base_url} failed: {exc}") from None
+        raise AssertionError("unreachable")
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            async with self.session.get(self.base_url + path, headers=self.headers(), timeout=aiohttp.ClientTimeout(total=5)) as resp:
+                return resp.status, await resp.read()
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            raise UpstreamUnavailable(f"cannot reach the upstream LLM at {self.base_url} ({type(exc).__name__})") from None
+
+    def status(self) -> dict:
+        return {"url": self.base_url, "status": "down" if self.last_error and self.last_error != "timeout" else "ok",
+                "error": self.last_error}
+
+    async def close(self) -> None:
+        if self.session:
+            await self.session.close()

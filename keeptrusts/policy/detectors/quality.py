@@ -1,0 +1,216 @@
+"""quality-scorer: a 0–1 score for one answer, with named reasons.
+
+Each problem found multiplies the score by its factor, so one problem lands
+below the common `min_score: 0.7` and several compound. Reasons:
+
+- `empty`: nothing but whitespace (score 0)
+- `truncated`: the provider stopped at the token limit (`finish_reason: length`)
+- `content_filtered`: the provider's own filter cut the answer
+- `refusal`: the answer declines the request ("I'm sorry, but I can't …")
+- `repetition`: the answer loops (repeated lines or word sequences)
+- `invalid_json`: JSON was requested (`response_format`) and the answer does not parse
+- `unbalanced_code_fence`: an opened ``` block is never closed
+- `language_mismatch`: the answer is in another language than the question
+  (skipped when the question names a language, e.g. asks for a translation)
+
+Everything is linear in the text length; texts are scanned at most a few times.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+
+import orjson
+
+from keeptrusts.policy.types import DetectorResult
+
+FACTORS = {
+    "truncated": 0.5,
+    "content_filtered": 0.5,
+    "refusal": 0.4,
+    "repetition": 0.3,
+    "invalid_json": 0.3,
+    "unbalanced_code_fence": 0.6,
+    "language_mismatch": 0.5,
+}
+
+_REFUSAL = re.compile(
+    r"""^\W*(?:
+        (?:i'?m|i\ am)\ (?:really\ |very\ )?sorry,?\ (?:but\ )?(?:i|as\ an\ ai)
+      | i\ (?:can(?:no|')t|cannot|won'?t|will\ not|am\ (?:not\ able|unable)|'m\ (?:not\ able|unable))
+          \ (?:help|assist|provide|comply|do\ that|fulfil|support|create|generate|write|answer|share)
+      | as\ an\ ai(?:\ language\ model)?,?\ i\ (?:can(?:no|')t|cannot|am\ not|don'?t)
+      | i\ apologi[sz]e,?\ but\ i
+      | unfortunately,?\ i\ (?:can(?:no|')t|cannot|am\ unable)
+      | lo\ siento,?\ (?:pero\ )?no\ puedo
+      | (?:désolé|je\ suis\ désolé),?\ (?:mais\ )?je\ ne\ peux\ pas
+      | je\ ne\ peux\ pas\ (?:vous\ )?aider
+      | es\ tut\ mir\ leid,?\ (?:aber\ )?ich\ kann
+      | ich\ kann\ (?:ihnen\ |dir\ )?(?:dabei\ )?nicht\ helfen
+      | desculpe,?\ (?:mas\ )?não\ posso
+      | mi\ dispiace,?\ (?:ma\ )?non\ posso
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.MULTILINE)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_LATIN_LETTERS = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+_OTHER_LETTERS = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F]+")
+
+# Small stop-word sets: enough to tell these languages apart on a sentence or two.
+_STOPWORDS = {
+    "en": "the and is are of to in that it for with this you on be not was have what how can do".split(),
+    "es": "el la los las de que y en es un una por para con no se del lo como qué más pero".split(),
+    "fr": "le la les de des et est un une que qui dans pour pas ne vous sur au du avec ce comment".split(),
+    "de": "der die das und ist nicht ein eine zu den mit von ich sie es wie auf für dem auch was".split(),
+    "pt": "o a os as de que e em um uma para com não se do da é por mais como você".split(),
+    "it": "il lo la gli le di che e è un una per con non si del della come sono ma".split(),
+    "nl": "de het een en is van dat niet in op te zijn met voor hoe wat ook maar".split(),
+}
+_STOP_INDEX: dict[str, list[str]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _word in _words:
+        _STOP_INDEX.setdefault(_word, []).append(_lang)
+
+# Unicode ranges of scripts that identify a language family on their own.
+_SCRIPTS = (
+    ("cyrillic", 0x0400, 0x04FF), ("greek", 0x0370, 0x03FF), ("arabic", 0x0600, 0x06FF),
+    ("hebrew", 0x0590, 0x05FF), ("devanagari", 0x0900, 0x097F), ("thai", 0x0E00, 0x0E7F),
+    ("hangul", 0xAC00, 0xD7AF), ("kana", 0x3040, 0x30FF), ("han", 0x4E00, 0x9FFF),
+)
+_LANGUAGE_NAMES = re.compile(
+    r"translat|\b(?:english|spanish|french|german|portuguese|italian|dutch|russian|chinese|mandarin|japanese|"
+    r"korean|arabic|hebrew|hindi|greek|thai|polish|turkish|ukrainian|swedish|language|"
+    r"español|inglés|français|anglais|deutsch|englisch|inglês|inglese)\b",
+    re.IGNORECASE,
+)
+
+
+def _json_requested(response_format) -> bool:
+    if response_format is None:
+        return False
+    if isinstance(response_format, str):
+        return "json" in response_format.lower()
+    if isinstance(response_format, dict):
+        return str(response_format.get("type", "")).startswith("json")
+    return False
+
+
+def _is_repetitive(text: str) -> bool:
+    # Four or more identical consecutive non-trivial lines.
+    run, previous = 1, None
+    for line in text.splitlines():
+        line = line.strip()
+        if len(line) < 8 or line.startswith(("```", "|", "---")):
+            previous, run = None, 1
+            continue
+        run = run + 1 if line == previous else 1
+        if run >= 4:
+            return True
+        previous = line
+    if len(text) < 200:
+        return False
+    # A loop compresses far better than prose or code; only then count word sequences.
+    raw = text.encode("utf-8", "surrogatepass")
+    ratio = len(zlib.compress(raw, 1)) / len(raw)
+    if len(raw) >= 400 and ratio < 0.08:
+        return True
+    if ratio < 0.3:
+        words = _TOKEN.findall(text.lower())
+        if len(words) >= 60 and len(set(zip(words, words[1:], words[2:]))) / (len(words) - 2) < 0.3:
+            return True
+    return False
+
+
+def _strip_code(text: str) -> str:
+    parts = _FENCE.split(text)
+    # After split: [prose, fence, code, fence, prose, …]; keep prose only.
+    return " ".join(parts[i] for i in range(0, len(parts), 4))
+
+
+def language_of(text: str) -> str | None:
+    """A coarse guess: a script name, a Latin-script language code, or None when unsure."""
+    sample = _strip_code(text[:4000])[:800]
+    latin = sum(map(len, _LATIN_LETTERS.findall(sample)))
+    others = "".join(_OTHER_LETTERS.findall(sample))
+    letters = latin + len(others)
+    if letters < 12:
+        return None
+    if len(others) > latin:
+        scripts: Counter = Counter()
+        for char, count in Counter(others).items():
+            code = ord(char)
+            for name, low, high in _SCRIPTS:
+                if low <= code <= high:
+                    scripts[name] += count
+                    break
+        if scripts["kana"] >= 3:
+            return "kana"  # Japanese mixes kana and han
+        if not scripts:
+            return None
+        script, count = scripts.most_common(1)[0]
+        return script if count / letters > 0.5 else None
+    votes: Counter = Counter()
+    words = _WORD.findall(sample.lower())
+    for word in words:
+        for lang in _STOP_INDEX.get(word, ()):
+            votes[lang] += 1
+    if len(words) < 5 or not votes:
+        return None
+    (best, best_votes), *rest = votes.most_common(2) + [("", 0)]
+    runner_up = rest[0][1]
+    if best_votes < 3 or best_votes < 1.5 * runner_up:
+        return None
+    return best
+
+
+def _prompt_text(prompt) -> str:
+    """The last user turn of a messages list, or the prompt string itself."""
+    if prompt is None:
+        return ""
+    if isinstance(prompt, str):
+        return prompt
+    for message in reversed(list(prompt)):
+        if isinstance(message, dict) and message.get("role", "user") == "user":
+            content = message.get("content")
+            if isinstance(content, str):
+                return content
+            if isinstance(content, list):
+                return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def detect(text: str, *, prompt=None, finish_reason: str | None = None, response_format=None) -> DetectorResult:
+    if not text or not text.strip():
+        reasons = ["empty"] + (["truncated"] if finish_reason == "length" else [])
+        return DetectorResult(score=0.0, reasons=reasons)
+    reasons: list[str] = []
+    if finish_reason == "length":
+        reasons.append("truncated")
+    elif finish_reason == "content_filter":
+        reasons.append("content_filtered")
+    if _REFUSAL.match(text[:300]):
+        reasons.append("refusal")
+    if _is_repetitive(text):
+        reasons.append("repetition")
+    if _json_requested(response_format):
+        try:
+            orjson.loads(text)  # nesting deeper than 1024 levels counts as invalid, not as a crash
+        except (ValueError, RecursionError):
+            reasons.append("invalid_json")
+    if len(_FENCE.findall(text)) % 2 == 1 and "truncated" not in reasons:
+        reasons.append("unbalanced_code_fence")
+    question = _prompt_text(prompt)
+    if question and not _LANGUAGE_NAMES.search(question):
+        asked = language_of(question[-800:])
+        answered = language_of(text) if asked else None
+        if asked and answered and asked != answered:
+            reasons.append("language_mismatch")
+    score = 1.0
+    for reason in reasons:
+        score *= FACTORS[reason]
+    return DetectorResult(score=round(score, 4), reasons=reasons)

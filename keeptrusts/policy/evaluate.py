@@ -1,0 +1,404 @@
+"""Run a policy set on a request's messages and on its response.
+
+See the package docstring (`keeptrusts.policy`) for the integrator's view.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import importlib
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from keeptrusts import wire
+from keeptrusts.policy.limits import CostLimit, RateLimit
+from keeptrusts.policy.loader import LoadResult, Policy, Problem, load
+from keeptrusts.policy.redaction import Placeholders, non_overlapping, redact
+from keeptrusts.policy.schema import ENTITY_TYPES, POLICY_TYPES, expand_categories
+from keeptrusts.policy.types import DetectorResult, Span
+
+# Roles whose text is written by the application, not by whoever it talks to:
+# prompt-injection does not score them (a system prompt *is* instructions).
+TRUSTED_ROLES = frozenset({"system", "developer"})
+SEPARATOR = "\n\n"
+
+
+class PolicyError(ValueError):
+    """A policy file that does not lint clean. `errors`/`warnings` hold the lint problems."""
+
+    def __init__(self, errors: list[Problem], warnings: list[Problem] = ()):
+        self.errors = list(errors)
+        self.warnings = list(warnings)
+        lines = "\n".join(str(p) for p in self.errors)
+        super().__init__(f"{len(self.errors)} error(s) in the policy file:\n{lines}")
+
+
+class Detectors:
+    """Where each detector comes from: the real modules by default, loaded on first use.
+
+    Tests and tools may pass replacements: `Detectors(pii=my_detect)`. A replacement
+    is called exactly like the module's `detect`.
+    """
+
+    MODULES = {
+        "pii": "keeptrusts.policy.detectors.pii",
+        "secrets": "keeptrusts.policy.detectors.secrets",
+        "injection": "keeptrusts.policy.detectors.injection",
+        "content": "keeptrusts.policy.detectors.content",
+        "quality": "keeptrusts.policy.detectors.quality",
+    }
+
+    def __init__(self, **overrides: Callable[..., DetectorResult]):
+        unknown = set(overrides) - set(self.MODULES)
+        if unknown:
+            raise TypeError(f"unknown detector(s): {', '.join(sorted(unknown))}; known: {', '.join(self.MODULES)}")
+        self._functions: dict[str, Callable[..., DetectorResult]] = dict(overrides)
+
+    def get(self, kind: str) -> Callable[..., DetectorResult]:
+        function = self._functions.get(kind)
+        if function is None:
+            function = self._functions[kind] = importlib.import_module(self.MODULES[kind]).detect
+        return function
+
+
+DEFAULT_DETECTORS = Detectors()
+
+
+@dataclass(slots=True)
+class PolicyResult:
+    """What one policy did to one text. `spans` stay in process (kt policy test); events get counts."""
+
+    name: str
+    type: str
+    action: str  # what it did: block | escalate | redact | log | allow
+    phase: str  # input | output
+    score: float | None = None
+    findings: dict[str, int] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    error: str | None = None  # exception class name when the policy failed (and so blocked)
+
+    @property
+    def triggered(self) -> bool:
+        return self.action != "allow"
+
+    @property
+    def reportable(self) -> bool:
+        """Whether the event lists it: it acted, found something or scored (quality-scorer always)."""
+        return (self.action != "allow" or bool(self.findings) or bool(self.reasons)
+                or self.type == "quality-scorer" or bool(self.score))
+
+    def entry(self) -> wire.PolicyEntry:
+        return wire.PolicyEntry(name=self.name, type=self.type, action=self.action, phase=self.phase,
+                                score=self.score, findings=dict(self.findings), reasons=list(self.reasons))
+
+    def summary(self) -> str:
+        """One line for error messages; never raw text."""
+        if self.error:
+            return f"{self.type} failed ({self.error}) and fails closed"
+        parts = []
+        if self.findings:
+            parts.append("found " + ", ".join(f"{k}×{v}" if v > 1 else k for k, v in self.findings.items()))
+        if self.score is not None and self.type != "pii-detector":
+            parts.append(f"score {self.score:.2f}")
+        if self.reasons:
+            parts.append("(" + ", ".join(self.reasons) + ")")
+        return f"{self.type} " + " ".join(parts) if parts else self.type
+
+
+@dataclass(slots=True)
+class Decision:
+    """The outcome for one phase of one request."""
+
+    phase: str
+    action: str  # strongest of the policies' actions (allow when none acted)
+    results: list[PolicyResult]
+    placeholders: Placeholders
+    text: str  # the (redacted) text; for messages, their texts joined by blank lines
+    messages: list | None = None  # the redacted messages when messages were given
+    _source: str = ""
+    _sensitive: list[Span] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return self.action == "block"
+
+    @property
+    def blocked_by(self) -> PolicyResult | None:
+        return next((r for r in self.results if r.action == "block"), None)
+
+    @property
+    def redacted(self) -> bool:
+        return any(r.action == "redact" for r in self.results)
+
+    def entries(self) -> list[wire.PolicyEntry]:
+        """Policy entries for the event (DESIGN §7)."""
+        return [r.entry() for r in self.results if r.reportable]
+
+    def excerpt(self, limit: int = 500) -> str:
+        """The text with every PII/secret finding replaced, whatever the policy's action: for event excerpts."""
+        return redact(self._source, self._sensitive, self.placeholders)[:limit]
+
+    def block_message(self) -> str:
+        result = self.blocked_by
+        if result is None:
+            return ""
+        return f"Blocked by policy '{result.name}': {result.summary()}."
+
+
+def _fail_closed(policy: Policy, phase: str, exc: Exception) -> PolicyResult:
+    return PolicyResult(policy.name, policy.type, "block", phase, reasons=["policy_error"], error=type(exc).__name__)
+
+
+class PolicySet:
+    """A validated policy file, ready to evaluate. Immutable and safe to share between requests."""
+
+    def __init__(self, loaded: LoadResult, text: str, detectors: Detectors | None = None):
+        self.text = text
+        self.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self.version = loaded.version
+        self.policies: tuple[Policy, ...] = tuple(loaded.policies)
+        self.warnings: list[Problem] = list(loaded.warnings)
+        self.allowed_models: tuple[str, ...] | None = loaded.allowed_models
+        self.detectors = detectors or DEFAULT_DETECTORS
+        models = self.allowed_models or ()
+        self._exact_models = frozenset(m for m in models if not _is_glob(m))
+        self._model_globs = tuple(m for m in models if _is_glob(m))
+        self.cost_limits = tuple(CostLimit.from_policy(p) for p in self.policies if p.type == "cost_limit" and p.enabled)
+        self.rate_limits = tuple(RateLimit.from_policy(p) for p in self.policies if p.type == "rate_limit" and p.enabled)
+        self._by_phase = {phase: tuple(p for p in self.policies if p.applies(phase)) for phase in ("input", "output")}
+
+    @classmethod
+    def from_yaml(cls, text: str, filename: str = "<policy>", detectors: Detectors | None = None) -> "PolicySet":
+        loaded = load(text, filename)
+        if loaded.errors:
+            raise PolicyError(loaded.errors, loaded.warnings)
+        return cls(loaded, text, detectors)
+
+    def __repr__(self) -> str:
+        return f"<PolicySet {len(self.policies)} policies sha256={self.sha256[:12]}>"
+
+    # -- request-level checks ---------------------------------------------
+    def model_allowed(self, model: str) -> bool:
+        if self.allowed_models is None:
+            return True
+        return model in self._exact_models or any(fnmatch.fnmatchcase(model, g) for g in self._model_globs)
+
+    def policies_for(self, phase: str) -> tuple[Policy, ...]:
+        return self._by_phase[phase]
+
+    # -- evaluation ---------------------------------------------------------
+    def evaluate_input(self, messages, *, placeholders: Placeholders | None = None) -> Decision:
+        """Evaluate a request: `messages` is a prompt string, a list of strings (embeddings input) or
+        OpenAI chat messages (`content` a string or a list of parts)."""
+        placeholders = placeholders if placeholders is not None else Placeholders()
+        pieces = _Pieces.of(messages)
+        context = {"untrusted": pieces.untrusted_text}
+        results = [self._run(policy, pieces.text, "input", context) for policy in self._by_phase["input"]]
+        return self._decide("input", pieces, results, placeholders)
+
+    def evaluate_output(self, text: str, *, prompt=None, finish_reason: str | None = None, response_format=None,
+                        placeholders: Placeholders | None = None) -> Decision:
+        """Evaluate a response. `prompt` (string or messages) lets quality-scorer compare languages;
+        pass the input decision's `placeholders` so a value keeps its placeholder in the answer."""
+        placeholders = placeholders if placeholders is not None else Placeholders()
+        pieces = _Pieces.of(text or "")
+        context = {"prompt": prompt, "finish_reason": finish_reason, "response_format": response_format}
+        results = [self._run(policy, pieces.text, "output", context) for policy in self._by_phase["output"]]
+        return self._decide("output", pieces, results, placeholders)
+
+    def output_guard(self, *, prompt=None, response_format=None, placeholders: Placeholders | None = None):
+        """A streaming guard for one response (see `keeptrusts.policy.stream.OutputGuard`)."""
+        from keeptrusts.policy.stream import OutputGuard
+
+        return OutputGuard(self, prompt=prompt, response_format=response_format, placeholders=placeholders)
+
+    def run_policy(self, policy: Policy, text: str, phase: str, context: dict | None = None) -> PolicyResult:
+        """One policy on one text; a policy that raises blocks (fails closed) and says so."""
+        return self._run(policy, text, phase, context or {})
+
+    def _run(self, policy: Policy, text: str, phase: str, context: dict) -> PolicyResult:
+        try:
+            return _RUNNERS[policy.type](self.detectors, policy, text, phase, context)
+        except Exception as exc:  # noqa: BLE001 - a broken detector must not let text through
+            return _fail_closed(policy, phase, exc)
+
+    def _decide(self, phase: str, pieces: "_Pieces", results: list[PolicyResult], placeholders: Placeholders) -> Decision:
+        to_redact = [s for r in results if r.action == "redact" for s in r.spans]
+        sensitive = [s for r in results if r.type in ("pii-detector", "dlp-filter") for s in r.spans]
+        if to_redact:
+            # Number placeholders in reading order before rebuilding each piece.
+            spans = non_overlapping(to_redact)
+            text = redact(pieces.text, spans, placeholders)
+            messages = pieces.rebuild(spans, placeholders)
+        else:
+            text, messages = pieces.text, pieces.original_messages()
+        action = wire.strongest_action(r.action for r in results)
+        return Decision(phase, action, results, placeholders, text, messages, pieces.text, sensitive)
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
+
+
+# -- one runner per policy type -------------------------------------------------
+def _span_findings(spans) -> dict[str, int]:
+    return dict(Counter(span.type for span in spans))
+
+
+def _acting(policy: Policy, triggered: bool) -> str:
+    return policy.action if triggered else "allow"
+
+
+def _run_pii(detectors, policy, text, phase, context) -> PolicyResult:
+    entity_types = frozenset(policy.options["entity_types"] or ENTITY_TYPES)
+    found = detectors.get("pii")(text, entity_types)
+    spans = [s for s in found.spans if s.type in entity_types]
+    return PolicyResult(policy.name, policy.type, _acting(policy, bool(spans)), phase,
+                        findings=_span_findings(spans), spans=spans)
+
+
+def _run_dlp(detectors, policy, text, phase, context) -> PolicyResult:
+    names = policy.options["detectors"]
+    found = detectors.get("secrets")(text, frozenset(names) if names else None, policy.options["custom_patterns"])
+    return PolicyResult(policy.name, policy.type, _acting(policy, bool(found.spans)), phase,
+                        findings=_span_findings(found.spans), spans=list(found.spans))
+
+
+def _run_injection(detectors, policy, text, phase, context) -> PolicyResult:
+    untrusted = context.get("untrusted", text) if phase == "input" else text
+    found = detectors.get("injection")(untrusted)
+    triggered = found.score >= policy.options["threshold"]
+    spans = list(found.spans) if untrusted is text else []  # offsets only make sense on the given text
+    return PolicyResult(policy.name, policy.type, _acting(policy, triggered), phase, score=round(found.score, 4),
+                        reasons=list(found.reasons), spans=spans)
+
+
+def content_findings(policy: Policy, found: DetectorResult) -> tuple[float, dict[str, int]]:
+    """The policy's score (max over its categories) and the categories at or above its threshold."""
+    wanted = expand_categories(policy.options["categories"])
+    scores = {c: s for c, s in found.scores.items() if c in wanted}
+    threshold = policy.options["threshold"]
+    hits = {c for c, s in scores.items() if s >= threshold}
+    # Name the leaf category (violence), not also the umbrella that covers it (harmful).
+    for umbrella, leaves in (("harmful", ("violence", "self-harm", "illegal")), ("biased", ("hate", "harassment"))):
+        if umbrella in hits and hits.intersection(leaves):
+            hits.discard(umbrella)
+    score = max(scores.values(), default=found.score if not found.scores else 0.0)
+    return round(score, 4), {c: 1 for c in sorted(hits)}
+
+
+def _run_content(detectors, policy, text, phase, context) -> PolicyResult:
+    categories = expand_categories(policy.options["categories"])
+    found = detectors.get("content")(text, categories)
+    score, findings = content_findings(policy, found)
+    spans = [s for s in found.spans if s.type in findings]
+    return PolicyResult(policy.name, policy.type, _acting(policy, bool(findings)), phase, score=score,
+                        findings=findings, reasons=list(found.reasons), spans=spans)
+
+
+def _run_quality(detectors, policy, text, phase, context) -> PolicyResult:
+    found = detectors.get("quality")(text, prompt=context.get("prompt"), finish_reason=context.get("finish_reason"),
+                                     response_format=context.get("response_format"))
+    triggered = found.score < policy.options["min_score"]
+    return PolicyResult(policy.name, policy.type, _acting(policy, triggered), phase, score=round(found.score, 4),
+                        reasons=list(found.reasons))
+
+
+_RUNNERS = {
+    "pii-detector": _run_pii,
+    "dlp-filter": _run_dlp,
+    "prompt-injection": _run_injection,
+    "content-filter": _run_content,
+    "quality-scorer": _run_quality,
+}
+assert set(_RUNNERS) | {"cost_limit", "rate_limit"} == set(POLICY_TYPES)
+
+
+# -- messages ---------------------------------------------------------------------
+class _Pieces:
+    """The texts of a request joined into one string, with the way back to each piece."""
+
+    __slots__ = ("source", "texts", "starts", "roles", "locations", "text", "_untrusted")
+
+    def __init__(self, source, texts: list[str], roles: list[str], locations: list[tuple]):
+        self.source = source
+        self.texts = texts
+        self.roles = roles
+        self.locations = locations  # (message index, part index | None) per piece
+        self.starts = []
+        position = 0
+        for piece in texts:
+            self.starts.append(position)
+            position += len(piece) + len(SEPARATOR)
+        self.text = texts[0] if len(texts) == 1 else SEPARATOR.join(texts)
+        self._untrusted = None
+
+    @classmethod
+    def of(cls, messages) -> "_Pieces":
+        if isinstance(messages, str):
+            return cls(messages, [messages], ["user"], [(None, None)])
+        texts, roles, locations = [], [], []
+        for index, message in enumerate(messages or ()):
+            if isinstance(message, str):
+                texts.append(message), roles.append("user"), locations.append((index, None))
+                continue
+            if not isinstance(message, dict):
+                continue
+            role = str(message.get("role") or "user")
+            content = message.get("content")
+            if isinstance(content, str):
+                texts.append(content), roles.append(role), locations.append((index, None))
+            elif isinstance(content, list):
+                for part_index, part in enumerate(content):
+                    if isinstance(part, dict) and isinstance(part.get("text"), str):
+                        texts.append(part["text"]), roles.append(role), locations.append((index, part_index))
+        if not texts:
+            texts, roles, locations = [""], ["user"], [(None, None)]
+        return cls(messages, texts, roles, locations)
+
+    @property
+    def untrusted_text(self) -> str:
+        if self._untrusted is None:
+            if any(role in TRUSTED_ROLES for role in self.roles):
+                self._untrusted = SEPARATOR.join(t for t, r in zip(self.texts, self.roles) if r not in TRUSTED_ROLES)
+            else:
+                self._untrusted = self.text
+        return self._untrusted
+
+    def original_messages(self):
+        return None if isinstance(self.source, str) else self.source
+
+    def rebuild(self, spans: list[Span], placeholders: Placeholders):
+        """The source messages with each piece's spans replaced; untouched messages are shared, not copied."""
+        if isinstance(self.source, str):
+            return None
+        by_piece: dict[int, list[Span]] = {}
+        for span in spans:
+            index = bisect_right(self.starts, span.start) - 1
+            start, end = self.starts[index], self.starts[index] + len(self.texts[index])
+            clipped = Span(max(span.start, start), min(span.end, end), span.type, span.score)
+            if clipped.end > clipped.start:
+                by_piece.setdefault(index, []).append(clipped)
+        messages: list[Any] = list(self.source)
+        copied: set[int] = set()
+        for index, piece_spans in by_piece.items():
+            new_text = redact(self.texts[index], piece_spans, placeholders, offset=self.starts[index])
+            message_index, part_index = self.locations[index]
+            if isinstance(messages[message_index], str):
+                messages[message_index] = new_text
+                continue
+            if message_index not in copied:
+                messages[message_index] = dict(messages[message_index])
+                if part_index is not None:
+                    messages[message_index]["content"] = [dict(p) if isinstance(p, dict) else p
+                                                          for p in messages[message_index]["content"]]
+                copied.add(message_index)
+            if part_index is None:
+                messages[message_index]["content"] = new_text
+            else:
+                messages[message_index]["content"][part_index]["text"] = new_text
+        return messages

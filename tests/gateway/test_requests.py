@@ -1,0 +1,96 @@
+"""Bad, big and slow requests get clean errors without disturbing other clients."""
+
+import socket
+import threading
+import time
+
+import httpx2 as httpx  # the HTTP client the openai SDK ships with
+import orjson
+
+from tests.gateway.conftest import ALICE_KEY
+
+AUTH = {"Authorization": f"Bearer {ALICE_KEY}", "Content-Type": "application/json"}
+HELLO = {"model": "gpt-4o", "messages": [{"role": "user", "content": "Hello"}]}
+
+
+def test_malformed_json_is_invalid_request_and_an_error_event(start_gateway):
+    gw = start_gateway()
+    response = httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, content=b'{"model": "gpt-4o", "messages": ')
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_request" and "not valid JSON" in response.json()["error"]["message"]
+    [event] = gw.events()
+    assert event["action"] == "error" and event["id"] == response.headers["x-request-id"]
+
+
+def test_missing_messages_names_the_field(start_gateway):
+    gw = start_gateway()
+    response = httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, json={"model": "gpt-4o"})
+    assert response.status_code == 400 and response.json()["error"]["param"] == "messages"
+
+
+def test_oversized_body_is_413(start_gateway):
+    gw = start_gateway(max_body_bytes=64 * 1024)
+    big = {"model": "gpt-4o", "messages": [{"role": "user", "content": "x" * 100_000}]}
+    response = httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, content=orjson.dumps(big))
+    assert response.status_code == 413 and response.json()["error"]["code"] == "request_too_large"
+    assert "0.0625 MiB" in response.json()["error"]["message"]
+
+
+def test_a_slow_client_does_not_hold_up_others(start_gateway):
+    gw = start_gateway()
+    slow = socket.create_connection(("127.0.0.1", gw.server.port))
+    slow.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ALICE_KEY.encode()
+                 + b"\r\nContent-Length: 1000\r\n\r\n{\"model\":")  # ...and then nothing more
+    started = time.perf_counter()
+    response = httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, json=HELLO)
+    assert response.status_code == 200 and time.perf_counter() - started < 1
+    slow.close()
+
+
+def test_unreachable_upstream_is_502_with_the_fix(start_gateway):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    gw = start_gateway(upstream_url=f"http://127.0.0.1:{dead_port}/v1")
+    response = httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, json=HELLO)
+    assert response.status_code == 502
+    error = response.json()["error"]
+    assert error["code"] == "upstream_unavailable" and "KT_UPSTREAM_URL" in error["message"]
+    assert gw.events()[0]["action"] == "error"
+    assert httpx.get(gw.url + "/healthz").json()["status"] == "degraded"
+
+
+def test_slow_upstream_is_504(start_gateway):
+    gw = start_gateway(upstream_timeout=0.3)
+    response = httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, json=dict(HELLO, mock={"delay_ms": 2000}))
+    assert response.status_code == 504 and response.json()["error"]["code"] == "upstream_timeout"
+
+
+def test_every_response_carries_a_request_id(start_gateway):
+    gw = start_gateway()
+    ids = {httpx.get(gw.url + path, headers=AUTH).headers.get("x-request-id") for path in ("/healthz", "/metrics", "/v1/models", "/nope")}
+    assert None not in ids and len(ids) == 4
+
+
+def test_metrics_count_requests_and_auth_failures(start_gateway):
+    gw = start_gateway()
+    httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, json=HELLO)
+    httpx.post(gw.url + "/v1/chat/completions", headers={"Authorization": "Bearer nope"}, json=HELLO)
+    text = httpx.get(gw.url + "/metrics").text
+    assert 'kt_gateway_requests_total{endpoint="/v1/chat/completions",status="200"} 1' in text
+    assert 'kt_gateway_auth_failures_total{reason="invalid"} 1' in text
+    assert "kt_gateway_upstream_seconds_count" in text and "kt_gateway_spool_depth 0" in text
+
+
+def test_concurrent_clients_all_get_their_answers(start_gateway):
+    gw = start_gateway()
+    results = []
+
+    def client():
+        results.append(httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, json=HELLO).status_code)
+
+    threads = [threading.Thread(target=client) for _ in range(20)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert results == [200] * 20
+    assert len({e["id"] for e in gw.events()}) == 20

@@ -1,0 +1,76 @@
+"""quality-scorer: named reasons for the answers a reviewer would flag."""
+
+import json
+
+import pytest
+
+from keeptrusts.policy.detectors.quality import detect, language_of
+
+
+def reasons(text, **kw):
+    return detect(text, **kw).reasons
+
+
+def test_a_good_answer_scores_one():
+    result = detect("Use `sorted(items, key=len)`; it returns a new list.", prompt="How do I sort by length?")
+    assert (result.score, result.reasons) == (1.0, [])
+
+
+@pytest.mark.parametrize("text", ["", "   \n"])
+def test_empty_answers_score_zero(text):
+    assert detect(text).score == 0.0 and reasons(text) == ["empty"]
+
+
+def test_truncated_answers_are_flagged():
+    assert reasons("The first step is", finish_reason="length") == ["truncated"]
+
+
+@pytest.mark.parametrize("text", [
+    "I'm sorry, but I can't help with that.",
+    "I cannot assist with that request.",
+    "As an AI language model, I cannot browse the internet.",
+    "Lo siento, no puedo ayudarte con eso.",
+])
+def test_refusals_are_flagged(text):
+    assert "refusal" in reasons(text)
+
+
+def test_an_answer_that_mentions_sorry_later_is_not_a_refusal():
+    assert reasons("Here is the fix. Sorry for the confusion earlier, I cannot stress enough: test it.") == []
+
+
+def test_repetition_loops_are_flagged_but_normal_text_is_not():
+    assert "repetition" in reasons("The answer is 42. " * 60)
+    assert "repetition" in reasons("\n".join(["I will now check the file."] * 5))
+    prose = " ".join(f"Step {i}: open file number {i * 7} and check line {i * 13} for errors." for i in range(40))
+    assert "repetition" not in reasons(prose)
+
+
+def test_invalid_json_is_flagged_only_when_json_was_requested():
+    assert reasons('{"a": 1,}', response_format={"type": "json_object"}) == ["invalid_json"]
+    assert reasons(json.dumps({"a": [1, 2]}), response_format={"type": "json_schema", "json_schema": {}}) == []
+    assert reasons('{"a": 1,}') == []
+
+
+def test_unbalanced_code_fences_are_flagged():
+    assert reasons("Run this:\n```python\nprint(1)\n") == ["unbalanced_code_fence"]
+    assert reasons("Run this:\n```python\nprint(1)\n```\nDone.") == []
+
+
+def test_answer_in_another_language_is_flagged_unless_asked_for():
+    question = "How do I read a file line by line in Python and what is the best way to do it?"
+    spanish = "Puedes usar un bucle for sobre el archivo abierto con la sentencia with, es la forma más simple."
+    assert "language_mismatch" in reasons(spanish, prompt=question)
+    assert "language_mismatch" not in reasons(spanish, prompt=question + " Answer in Spanish.")
+    assert "language_mismatch" in reasons("Используйте цикл for по открытому файлу.", prompt=question)
+
+
+def test_language_guess_is_none_when_unsure():
+    assert language_of("ok") is None
+    assert language_of("def f(x): return x") is None
+    assert language_of("Der Hund ist nicht in dem Haus und die Katze auch nicht.") == "de"
+
+
+def test_reasons_compound():
+    result = detect("I'm sorry, but I can't", finish_reason="length")
+    assert result.reasons == ["truncated", "refusal"] and result.score == pytest.approx(0.2)
