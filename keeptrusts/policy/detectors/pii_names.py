@@ -73,6 +73,7 @@ _LABEL_WORDS = frozenset(
     "cardholder co-authored-by signed-off-by reviewed-by acked-by tested-by reported-by suggested-by "
     "interviewer interviewee nurse physician doctor teacher student parent guardian emergency".split()
 )
+_INITIAL_BEFORE = re.compile(rf"(?<![\w.])[{_UP}]\.[ \t]{{1,2}}$")
 # `Ana Lima <ana@x.io>` and `Ana Lima (ana@x.io)`: a display name before an address.
 _EMAIL_AFTER = re.compile(r"[ \t]*[<(\[][\w.+\-]+@")
 # Weaker context: enough for a known surname or an ambiguous given name alone.
@@ -99,7 +100,7 @@ _PERSON_KEYS = frozenset(
     "beneficiary beneficiaryname payee payeename approver requester requestername signer signedby fname lname "
     "forename firstnames lastnames contactperson nextofkin spouse spousename guardian parentname".split()
 )
-_GENERIC_NAME_KEYS = frozenset(("name", "nombre", "nom", "vorname", "nachname", "nome"))
+_GENERIC_NAME_KEYS = frozenset(("name", "nombre", "nom", "vorname", "nachname", "nome", "first", "last", "given", "family"))
 # `key: value`, `"key": "value"`, `key="value"`; the key is checked in Python, so the pattern only
 # has to fail fast on prose (a possessive word, then no ':' or '=').
 _KEY_VALUE = re.compile(
@@ -340,6 +341,9 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
         words = [w for _, _, w in tokens]
         if len(words) > 1 and " ".join(_fold(w) for w in words) in _lexicon()["phrases"]:
             continue
+        if _INITIAL_BEFORE.search(text, max(0, start - 8), start) and kinds[0] in ("surname", "given", "unknown", "weak"):
+            start = text.rfind(".", max(0, start - 8), start) - 1  # "J. Smith", "A. Okafor"
+            strong = True
         strong = strong or after_title or _continues_list(text, start, spans)
         if _accept(kinds, words, text, start, end, strong) or (
             not strong and _strong_context(text, start, end) and _accept(kinds, words, text, start, end, True)
@@ -415,7 +419,7 @@ def _value_span(text: str, start: int, value: str) -> Span:
 
 # Substrings every person key or header contains; cheap `str.find` gates before any regex runs.
 _KEY_HINTS = (
-    "name", "customer", "contact", "client", "author", "assignee", "reporter", "owner", "employee", "patient",
+    "name", "first", "last", "given", "family", "customer", "contact", "client", "author", "assignee", "reporter", "owner", "employee", "patient",
     "recipient", "holder", "person", "manager", "student", "teacher", "doctor", "physician", "beneficiary",
     "payee", "approver", "requester", "signer", "signed", "spouse", "guardian", "kin", "nombre", "nom",
 )
