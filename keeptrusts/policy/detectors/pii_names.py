@@ -181,6 +181,8 @@ def _classify(word: str) -> str:
         if is_common:
             return "weak"  # Will, Grace, Brown: an English word first
         return "given" if is_given else "surname"
+    if key in _PARTICLES:
+        return "particle"  # El Amrani, De la Cruz, Van der Berg
     if is_blocked:
         return "blocked"
     if is_common:
