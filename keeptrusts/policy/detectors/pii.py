@@ -451,6 +451,11 @@ def _resolve_overlaps(spans: list[Span]) -> list[Span]:
     return kept
 
 
+def warm_up() -> None:
+    """Load the name lexicons now (~0.3 s) instead of on the first request that asks for names."""
+    pii_names.find_names("Warm Up")
+
+
 def detect(text: str, entity_types: frozenset[str] = frozenset(ENTITY_TYPES)) -> DetectorResult:
     """Find personal data of the requested entity types in `text`."""
     spans: list[Span] = []
