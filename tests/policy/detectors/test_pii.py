@@ -114,6 +114,16 @@ def test_names_ignore_products_places_and_code(text):
     assert found(text, "name") == []
 
 
+def test_warm_up_loads_lexicons_so_the_first_request_is_fast():
+    from keeptrusts.policy.detectors import pii, pii_names
+
+    pii_names._lexicon.cache_clear()
+    pii.warm_up()
+    started = time.perf_counter()
+    detect("Thanks,\nMateo Fernández", ALL)
+    assert time.perf_counter() - started < 0.05
+
+
 def test_offsets_count_code_points():
     text = "🙂 Привет — écrivez à zoë@example.fr"
     [span] = detect(text, frozenset({"email"})).spans
