@@ -37,12 +37,13 @@ def needle_windows(haystack: str, needles: Iterable[str], back: int, fwd: int) -
     return merged
 
 
-def lowercase_pattern(pattern: re.Pattern) -> re.Pattern:
+def lowercase_pattern(pattern: re.Pattern | str) -> re.Pattern:
     """The same pattern for text already lowercased by `ascii_lower`, without re.IGNORECASE.
 
     Python's `re` is an order of magnitude slower on case-insensitive alternations; matching
     lowercase literals against lowercased text gives the same matches at a fraction of the cost.
     Escapes keep their case (`\\S` stays `\\S`).
     """
-    source = re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group().startswith("\\") else m.group().lower(), pattern.pattern)
-    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+    text, flags = (pattern, 0) if isinstance(pattern, str) else (pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    source = re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group().startswith("\\") else m.group().lower(), text)
+    return re.compile(source, flags)
