@@ -32,7 +32,7 @@ import functools
 import re
 import unicodedata
 
-from keeptrusts.policy.detectors.textscan import ascii_lower, lowercase_pattern
+from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern
 from keeptrusts.policy.types import DetectorResult, Span
 
 DEFAULT_THRESHOLD = 0.5
@@ -131,7 +131,6 @@ _DIRECTIVES = (
     r"|programming|training|context|conditioning|limitations|filters|moderation|safeguards|messages|text|everything)"
 )
 
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0600-\u06ff\u0900-\u097f]")
 
 
 class _Source(str):
@@ -149,16 +148,10 @@ class _Signal:
     here, and patterns run on lowercased text without re.IGNORECASE, which Python's `re` is slow at.
     """
 
-    __slots__ = ("reason", "weight", "prefixes", "marks", "pattern")
+    __slots__ = ("reason", "weight", "needles", "pattern")
 
     def __init__(self, reason: str, weight: float, needles: tuple[str, ...], source: "_Source"):
-        self.reason, self.weight, self.pattern = reason, weight, lowercase_pattern(source)
-        self.prefixes = tuple(n for n in needles if _is_word_prefix(n))
-        self.marks = tuple(n for n in needles if not _is_word_prefix(n))
-
-
-def _is_word_prefix(needle: str) -> bool:
-    return needle.isalpha() and not _CJK.search(needle)
+        self.reason, self.weight, self.needles, self.pattern = reason, weight, needles, lowercase_pattern(source)
 
 
 _VERBS = (
@@ -414,66 +407,16 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
     return 0.8 if quoted else 1.0
 
 
-_WORDS = re.compile(r"[^\W\d_]+")
-
-
-@functools.cache
-def _prefix_index() -> tuple[dict[str, frozenset[int]], tuple[int, ...]]:
-    """Word prefix -> indices of the signals it triggers, and the prefix lengths to try."""
-    index: dict[str, set[int]] = {}
-    for number, signal in enumerate(_SIGNALS):
-        for prefix in signal.prefixes:
-            index.setdefault(prefix, set()).add(number)
-    return {k: frozenset(v) for k, v in index.items()}, tuple(sorted({len(k) for k in index}))
-
-
-@functools.lru_cache(maxsize=65536)
-def _word_triggers(word: str) -> frozenset[int]:
-    index, lengths = _prefix_index()
-    found: frozenset[int] = frozenset()
-    for length in lengths:
-        if length > len(word):
-            break
-        hit = index.get(word[:length])
-        if hit:
-            found |= hit
-    return found
 
 
 _BACK, _FWD = 160, 320  # a match lies within this reach of its trigger
 
 
-@functools.cache
-def _mark_index() -> dict[str, frozenset[int]]:
-    """Mark -> the signals it triggers."""
-    marks: dict[str, set[int]] = {}
-    for number, signal in enumerate(_SIGNALS):
-        for mark in signal.marks:
-            marks.setdefault(mark, set()).add(number)
-    return {mark: frozenset(numbers) for mark, numbers in marks.items()}
-
-
 def _trigger_windows(lowered: str) -> dict[int, list[tuple[int, int]]]:
     """Signal index -> merged [lo, hi) regions around its triggers."""
     n = len(lowered)
-    starts: dict[int, list[int]] = {}
-    for word in set(_WORDS.findall(lowered)):
-        triggered = _word_triggers(word)
-        if triggered:
-            at = lowered.find(word)
-            while at != -1:
-                for number in triggered:
-                    starts.setdefault(number, []).append(at)
-                at = lowered.find(word, at + len(word))
-    for mark, triggered in _mark_index().items():
-        at = lowered.find(mark)  # a plain substring search per mark beats one big alternation in `re`
-        while at != -1:
-            for number in triggered:
-                starts.setdefault(number, []).append(at)
-            at = lowered.find(mark, at + len(mark))
     regions: dict[int, list[tuple[int, int]]] = {}
-    for number, positions in starts.items():
-        positions.sort()
+    for number, positions in _triggers().positions(lowered).items():
         merged: list[tuple[int, int]] = []
         for at in positions:
             lo, hi = max(0, at - _BACK), min(n, at + _FWD)
@@ -483,6 +426,15 @@ def _trigger_windows(lowered: str) -> dict[int, list[tuple[int, int]]]:
                 merged.append((lo, hi))
         regions[number] = merged
     return regions
+
+
+@functools.cache
+def _triggers() -> Triggers:
+    return Triggers(signal.needles for signal in _SIGNALS)
+
+
+def _word_triggers(word: str) -> frozenset[int]:
+    return _triggers().for_word(word)
 
 
 def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool) -> bool:
