@@ -37,6 +37,33 @@ _NULL = "tag:yaml.org,2002:null"
 
 _constructor = yaml.constructor.SafeConstructor()
 
+# Every code `load` can report, with what it means (docs/policies.md lists them).
+LINT_CODES = {
+    "invalid-yaml": "the text is not valid YAML",
+    "not-yaml": "the file is binary or not UTF-8 text",
+    "not-a-mapping": "the top level (or a policy) is not a mapping",
+    "missing-key": "a required key is absent (policies, name, type, monthly_limit, …)",
+    "unknown-key": "a key the file or the policy type does not take",
+    "duplicate-key": "the same key twice in one mapping (YAML would keep the last silently)",
+    "wrong-type": "a value of the wrong kind (a string where a number is needed, …)",
+    "unknown-type": "a policy type that does not exist",
+    "duplicate-name": "two policies with the same name",
+    "unsupported-action": "an action the policy type does not support",
+    "unknown-entity-type": "an entity type pii-detector does not know",
+    "unknown-category": "a category content-filter does not know",
+    "unknown-detector": "a secret detector name dlp-filter does not know",
+    "invalid-regex": "a custom pattern that does not compile or matches empty text",
+    "out-of-range": "a number outside its range (fractions 0–1, limits > 0)",
+    "invalid-value": "a value outside the allowed set (version, applies_to, scope)",
+}
+LINT_WARNINGS = {
+    "block-after-stream": "block on a whole-answer output type: on streams it acts after the client has the text",
+    "empty-policies": "the file enforces nothing",
+    "empty-list": "an empty entity_types / categories / detectors list finds nothing",
+    "duplicate-item": "the same item twice in a list",
+    "no-allowed-models": "an empty allowed_models list rejects every model",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

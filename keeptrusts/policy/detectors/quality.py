@@ -18,10 +18,11 @@ Everything is linear in the text length; texts are scanned at most a few times.
 
 from __future__ import annotations
 
-import json
 import re
 import zlib
 from collections import Counter
+
+import orjson
 
 from keeptrusts.policy.types import DetectorResult
 
@@ -57,6 +58,8 @@ _REFUSAL = re.compile(
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.MULTILINE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_LATIN_LETTERS = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+_OTHER_LETTERS = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F]+")
 
 # Small stop-word sets: enough to tell these languages apart on a sentence or two.
 _STOPWORDS = {
@@ -109,15 +112,16 @@ def _is_repetitive(text: str) -> bool:
         if run >= 4:
             return True
         previous = line
-    words = _TOKEN.findall(text.lower())
-    if len(words) >= 60:
-        trigrams = Counter(zip(words, words[1:], words[2:]))
-        if len(trigrams) / (len(words) - 2) < 0.3:
-            return True
-    if len(text) >= 400:
-        # A loop compresses far better than prose (~0.35) or code (~0.25).
-        raw = text.encode("utf-8", "surrogatepass")
-        if len(zlib.compress(raw, 1)) / len(raw) < 0.08:
+    if len(text) < 200:
+        return False
+    # A loop compresses far better than prose or code; only then count word sequences.
+    raw = text.encode("utf-8", "surrogatepass")
+    ratio = len(zlib.compress(raw, 1)) / len(raw)
+    if len(raw) >= 400 and ratio < 0.08:
+        return True
+    if ratio < 0.3:
+        words = _TOKEN.findall(text.lower())
+        if len(words) >= 60 and len(set(zip(words, words[1:], words[2:]))) / (len(words) - 2) < 0.3:
             return True
     return False
 
@@ -130,27 +134,25 @@ def _strip_code(text: str) -> str:
 
 def language_of(text: str) -> str | None:
     """A coarse guess: a script name, a Latin-script language code, or None when unsure."""
-    sample = _strip_code(text)[:2000]
-    scripts: Counter = Counter()
-    letters = 0
-    for char in sample:
-        if not char.isalpha():
-            continue
-        letters += 1
-        code = ord(char)
-        if code < 0x0250:
-            scripts["latin"] += 1
-            continue
-        for name, low, high in _SCRIPTS:
-            if low <= code <= high:
-                scripts[name] += 1
-                break
+    sample = _strip_code(text[:4000])[:800]
+    latin = sum(map(len, _LATIN_LETTERS.findall(sample)))
+    others = "".join(_OTHER_LETTERS.findall(sample))
+    letters = latin + len(others)
     if letters < 12:
         return None
-    script, count = scripts.most_common(1)[0] if scripts else ("latin", 0)
-    if scripts["kana"] >= 3:
-        return "kana"  # Japanese mixes kana and han
-    if script != "latin":
+    if len(others) > latin:
+        scripts: Counter = Counter()
+        for char, count in Counter(others).items():
+            code = ord(char)
+            for name, low, high in _SCRIPTS:
+                if low <= code <= high:
+                    scripts[name] += count
+                    break
+        if scripts["kana"] >= 3:
+            return "kana"  # Japanese mixes kana and han
+        if not scripts:
+            return None
+        script, count = scripts.most_common(1)[0]
         return script if count / letters > 0.5 else None
     votes: Counter = Counter()
     words = _WORD.findall(sample.lower())
@@ -197,14 +199,15 @@ def detect(text: str, *, prompt=None, finish_reason: str | None = None, response
         reasons.append("repetition")
     if _json_requested(response_format):
         try:
-            json.loads(text)
-        except ValueError:
+            orjson.loads(text)  # nesting deeper than 1024 levels counts as invalid, not as a crash
+        except (ValueError, RecursionError):
             reasons.append("invalid_json")
     if len(_FENCE.findall(text)) % 2 == 1 and "truncated" not in reasons:
         reasons.append("unbalanced_code_fence")
     question = _prompt_text(prompt)
     if question and not _LANGUAGE_NAMES.search(question):
-        asked, answered = language_of(question), language_of(text)
+        asked = language_of(question[-800:])
+        answered = language_of(text) if asked else None
         if asked and answered and asked != answered:
             reasons.append("language_mismatch")
     score = 1.0

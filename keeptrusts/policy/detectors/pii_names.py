@@ -1,0 +1,455 @@
+"""Names of people, without an NER model: shipped lexicons plus context rules.
+
+Evidence, strongest first:
+- structure: a CSV column or a JSON/YAML/kwarg key that holds a person's name (`first_name`,
+  `customer`, `"name": "…"` when the value reads as a name);
+- context: a title (Dr, Ms), a greeting ("Hi Priya,"), "my name is", a header (`From:`, `Author:`),
+  a sign-off line followed by a name on its own line;
+- lexicon: a run of capitalised words where a part is a known given name or surname, unless a part is
+  a known place, product or organisation word ("New York", "Visual Studio", "Jenkins").
+Common English words that are also names ("Will", "May", "Grace") count only with more evidence.
+The lexicons live in `keeptrusts/data/names/` and load once, on first use.
+"""
+
+import bisect
+import re
+import unicodedata
+from functools import cache, lru_cache
+from pathlib import Path
+
+from keeptrusts.policy.types import Span
+
+_DATA = Path(__file__).resolve().parents[2] / "data" / "names"
+
+
+def _letters(predicate) -> str:
+    ranges = [(0x41, 0x7B), (0xC0, 0x250), (0x370, 0x400), (0x400, 0x530), (0x1E00, 0x1F00)]
+    return "".join(chr(c) for lo, hi in ranges for c in range(lo, hi) if predicate(chr(c)))
+
+
+_UP = _letters(str.isupper)
+_LO = _letters(str.islower)
+# One capitalised word: Priya, O'Brien, McDonald, DeShawn, Jean-Luc, Al-Rashid, Nguyễn. The run
+# pattern starts with a character class (so the regex engine skips lowercase text quickly) and
+# checks the word boundary with a lookbehind placed after that first character.
+_TOKEN = rf"(?:[{_UP}][’'])?[{_UP}][{_LO}]++(?:[{_UP}][{_LO}]++)?(?:-[{_UP}][{_LO}]++)?"
+_INITIAL = rf"[{_UP}]\."
+_PARTICLE = r"(?:de|da|del|della|di|du|dos|das|van|von|der|den|ter|ten|la|le|bin|binti|bint|ibn|al|el|y|zu)"
+_SEQUENCE = re.compile(
+    rf"[{_UP}](?<![\w@./\\#$%&*+=<>\-].)(?:[’']?[{_UP}])?[{_LO}]*+(?<=[{_LO}])(?:[{_UP}][{_LO}]++)?(?:-[{_UP}][{_LO}]++)?"
+    rf"(?:[ \t]{{1,3}}(?:{_PARTICLE}[ \t]{{1,3}}){{0,2}}(?:{_TOKEN}|{_INITIAL})){{0,5}}"
+    rf"(?![\w@]|[.\-]\w)"
+)
+_TOKEN_IN_SEQUENCE = re.compile(rf"{_TOKEN}|{_INITIAL}|{_PARTICLE}")
+
+_TITLES = frozenset(
+    "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta señor señora "
+    "senhor senhora dott sig rev capt col lt sgt hon judge".split()
+)
+_PARTICLES = frozenset("de da del della di du dos das van von der den ter ten la le bin binti bint ibn al el y zu".split())
+
+# Words just before a capitalised run that make it a person even when no lexicon knows the name.
+_STRONG_LEFT_WORDS = frozenset(
+    "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta dear hi hello hey hiya "
+    "greetings thanks thx cheers congrats congratulations welcome bye ask ping cc cc'd bcc attn tell thank "
+    "per named called morning evening afternoon nurse coordinator agent engineer manager director officer "
+    "colleague teammate intern patient customer client caller candidate applicant tenant driver student "
+    "teacher doctor captain uncle aunt mom dad mum brother sister wife husband son daughter friend boss "
+    "ceo cto cfo coo vp founder recruiter landlord member attendee speaker reviewer developer".split()
+)
+_STRONG_LEFT_PHRASES = (
+    "my name is", "name is", "i am", "i'm", "this is", "call me", "assigned to", "reported by", "approved by",
+    "reviewed by", "requested by", "submitted by", "created by", "written by", "authored by", "signed off by",
+    "co-authored-by", "on behalf of", "escalated to", "handed to", "forwarded to", "spoke with", "spoke to",
+    "talked to", "met with", "meeting with", "call with", "according to", "thank you", "contact",
+    "email from", "message from", "note from",
+)
+# `Key: Name` headers and labels.
+_LABEL_WORDS = frozenset(
+    "from to cc bcc attn author reporter assignee owner signed contact customer client patient name "
+    "employee manager approver requester recipient sender user candidate applicant caller agent attendees "
+    "participants members speaker speakers host guest driver passenger tenant beneficiary payee holder "
+    "cardholder co-authored-by signed-off-by reviewed-by acked-by tested-by reported-by suggested-by "
+    "interviewer interviewee nurse physician doctor teacher student parent guardian emergency".split()
+)
+# `Ana Lima <ana@x.io>` and `Ana Lima (ana@x.io)`: a display name before an address.
+_EMAIL_AFTER = re.compile(r"[ \t]*[<(\[][\w.+\-]+@")
+# Weaker context: enough for a known surname or an ambiguous given name alone.
+_WEAK_LEFT_WORDS = frozenset("with by and or for to from told asked let".split())
+_PERSON_RIGHT = re.compile(
+    r"(?i)(?:'s\b|’s\b|[ \t]*,?[ \t]*(?:said|says|wrote|writes|asked|asks|mentioned|thinks|thought|suggested|"
+    r"reported|replied|commented|approved|reviewed|confirmed|noted|agreed|joined|left|is\s+out|is\s+on\s+leave|"
+    r"will\s+(?:review|take|handle|follow)|(?:\(|<)[\w.+\-]+@))"
+)
+_SIGN_OFF = re.compile(
+    r"(?i)^[ \t>]*(?:thanks|thank\s+you|many\s+thanks|thanks\s+again|thx|ta|cheers|best|best\s+regards|kind\s+regards|"
+    r"warm\s+regards|regards|sincerely|yours(?:\s+(?:truly|sincerely))?|respectfully|all\s+the\s+best|"
+    r"best\s+wishes|take\s+care|--|—|saludos|un\s+saludo|atentamente|cordialement|grüße|mit\s+freundlichen\s+grüßen|"
+    r"obrigad[oa]|gracias|merci)[ \t,.!]*$"
+)
+
+# Keys and CSV headers that hold a person's name, normalised (lowercase, no `_`, `-` or spaces).
+_PERSON_KEYS = frozenset(
+    "fullname firstname lastname givenname familyname surname middlename displayname legalname preferredname "
+    "customername customer contactname clientname authorname author assignee assigneename reporter reportername "
+    "ownername employeename employee patientname patient recipientname recipient sendername billingname "
+    "shippingname cardholder cardholdername accountholder accountholdername holdername personname person "
+    "managername manager username_full nameoncard studentname student teachername doctorname physician "
+    "beneficiary beneficiaryname payee payeename approver requester requestername signer signedby fname lname "
+    "forename firstnames lastnames contactperson nextofkin spouse spousename guardian parentname".split()
+)
+_GENERIC_NAME_KEYS = frozenset(("name", "nombre", "nom", "vorname", "nachname", "nome"))
+# `key: value`, `"key": "value"`, `key="value"`; the key is checked in Python, so the pattern only
+# has to fail fast on prose (a possessive word, then no ':' or '=').
+_KEY_VALUE = re.compile(
+    r"(?<![\w.\-])([A-Za-z][\w\-]{0,30}+)[\"']?[ \t]*(?::|=>|=)[ \t]*"
+    r"(?:\"([^\"\n]{1,80}+)\"|'([^'\n]{1,80}+)'|([^\s\"'{\[,;#<>][^\n,;}\]#\"<>]{0,79}+))"
+)
+# A line of identifier-like cells split by one delimiter: a CSV/TSV header candidate.
+_CSV_HEADER = re.compile(
+    r"(?m)^[ \t]*[\"']?[A-Za-z_][\w \-]{0,30}+[\"']?(?:[ \t]*([,\t;|])[ \t]*[\"']?[A-Za-z_][\w \-]{0,30}+[\"']?)++[ \t]*\r?$"
+)
+_COMPANY_WORDS = frozenset(
+    "inc llc ltd corp company corporation gmbh plc group holdings technologies labs systems "
+    "solutions services partners bank university school hospital clinic team foundation".split()
+)
+_VALUE_SHAPE = re.compile(r"[^\W\d_][^\W\d_'’.\-]*+(?:,?[ '’.\-]+[^\W\d_][^\W\d_'’.\-]*+){0,5}\.?")
+
+
+@cache
+def _lexicon() -> dict[str, frozenset[str]]:
+    def load(name: str) -> frozenset[str]:
+        lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+        return frozenset(_fold(w) for line in lines for w in line.partition("#")[0].split())
+
+    return {
+        "given": load("given.txt"),
+        "surname": load("surnames.txt"),
+        "common": load("common_words.txt") | load("ambiguous.txt") | _STRONG_LEFT_WORDS | _LABEL_WORDS,
+        "ambiguous": load("ambiguous.txt"),
+        "blocked": load("not_names.txt"),
+    }
+
+
+@lru_cache(maxsize=8192)
+def _fold(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    if word.isascii():
+        return word
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=8192)
+def _classify(word: str) -> str:
+    """One of: title, particle, initial, given, surname, weak (a name that is also an English word),
+    risky (a name that is also a place or product), common, blocked, unknown."""
+    lex = _lexicon()
+    key = _fold(word.rstrip("."))
+    if key in _TITLES:
+        return "title"
+    if len(word) == 2 and word.endswith("."):
+        return "initial"
+    if word in _PARTICLES:
+        return "particle"
+    parts = [key]
+    if "-" in key:
+        head, _, tail = key.partition("-")
+        parts = [key, tail] if head in ("al", "el", "ul", "ud", "bin", "ibn", "abu", "ben", "da", "de", "di", "van") else [key, *key.split("-")]
+    is_given = any(p in lex["given"] for p in parts)
+    is_surname = any(p in lex["surname"] for p in parts)
+    is_blocked = key in lex["blocked"]
+    is_common = key in lex["common"]
+    if is_given or is_surname:
+        if is_blocked:
+            return "risky"  # Jordan, Paris, Jenkins: a place or product first
+        if is_common:
+            return "weak"  # Will, Grace, Brown: an English word first
+        return "given" if is_given else "surname"
+    if is_blocked:
+        return "blocked"
+    if is_common:
+        return "common"
+    return "unknown"
+
+
+_WEIGHT = {
+    "given": 2.0, "surname": 2.0, "weak": 1.0, "risky": 1.0, "unknown": 0.5, "initial": 0.5, "common": 0.5,
+    "particle": 0.0, "title": 0.0, "blocked": 0.0,
+}
+_KNOWN = ("given", "surname", "weak", "risky")
+
+
+def _left_context(text: str, start: int) -> str:
+    """'strong', 'weak' or '' from the words just before `start` on the same line."""
+    window = text[max(0, start - 32) : start]
+    window = window[window.rfind("\n") + 1 :]
+    stripped = window.rstrip(" \t")
+    if not stripped:
+        return ""
+    if stripped[-1] == ":":
+        words = stripped[:-1].lower().split()
+        return "strong" if words and words[-1].strip("\"'*-") in _LABEL_WORDS else ""
+    if stripped[-1] == "@":
+        return "weak"
+    tail = stripped.rstrip(",.;-–—").lower()
+    if not tail:
+        return ""
+    words = tail.split()
+    last = words[-1] if words else ""
+    if last in _STRONG_LEFT_WORDS or tail.endswith(_STRONG_LEFT_PHRASES):
+        return "strong"
+    if stripped[-1] not in ",.;" and last in _WEAK_LEFT_WORDS:
+        return "weak"
+    return ""
+
+
+def _strong_context(text: str, start: int, end: int) -> bool:
+    return (
+        _left_context(text, start) == "strong"
+        or _EMAIL_AFTER.match(text, end) is not None
+        or _is_signature(text, start, end)
+    )
+
+
+def _is_signature(text: str, start: int, end: int) -> bool:
+    """A name alone on its line (maybe followed by a role), right after a sign-off line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip(" \t>"):
+        return False
+    line_end = text.find("\n", end)
+    rest = text[end : len(text) if line_end < 0 else line_end]
+    if rest.strip() and not re.match(r"^[ \t]*(?:[,|\-–—(]|$)", rest):
+        return False
+    previous_end = line_start - 1
+    while previous_end > 0:
+        previous_start = text.rfind("\n", 0, previous_end) + 1
+        previous = text[previous_start:previous_end]
+        if previous.strip():
+            return bool(_SIGN_OFF.match(previous))
+        previous_end = previous_start - 1
+    return False
+
+
+def _name_like(word: str) -> bool:
+    """An unknown word shaped like a name: Title-case letters only, 3+ letters."""
+    return len(word) >= 3 and word[1:].replace("-", "").replace("'", "").replace("’", "").isalpha() and not word.isupper()
+
+
+def _accept(kinds: list[str], words: list[str], text: str, start: int, end: int, strong: bool) -> bool:
+    names = [k for k in kinds if k not in ("initial", "particle")]
+    if not names:
+        return False
+    score = sum(_WEIGHT[k] for k in kinds)
+    if len(names) >= 2:
+        first, last = names[0], names[-1]
+        if first == "given" and score >= 2.5:
+            return True
+        if first in ("weak", "risky") and score >= 2.5 and any(k in _KNOWN for k in names[1:]):
+            return True
+        if last == "surname" and first in ("unknown", "surname") and score >= 2.5:
+            return True
+        if strong or (score >= 2.5 and _PERSON_RIGHT.match(text, end) is not None):
+            return True
+        # Two or more capitalised words that are neither English words, places nor products are
+        # most often a name the lexicon does not know (Pepijn Stange, Toluwanimi Oshin).
+        return all(k == "unknown" and _name_like(w) for k, w in zip(kinds, words) if k not in ("particle", "initial"))
+    kind = names[0]
+    if kind == "given" or strong:
+        return True
+    if kind == "weak":
+        return _left_context(text, start) == "weak" or _PERSON_RIGHT.match(text, end) is not None
+    if kind in ("surname", "risky"):
+        return _PERSON_RIGHT.match(text, end) is not None
+    return False
+
+
+def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
+    spans: list[Span] = []
+    rejected: list[tuple[int, int, str]] = []
+    for m in _SEQUENCE.finditer(text):
+        word = m.group()
+        if " " not in word and "\t" not in word:
+            # Most runs are one word ("The", "Traceback"): decide without tokenising.
+            kind = _classify(word)
+            if kind in ("blocked", "particle"):
+                continue
+            if kind in ("common", "title") and not _after_title(text, m.start()):
+                continue
+            tokens, kinds = [(m.start(), m.end(), word)], [kind]
+        else:
+            base = m.start()
+            tokens = [(base + t.start(), base + t.end(), t.group()) for t in _TOKEN_IN_SEQUENCE.finditer(word)]
+            kinds = [_classify(w) for _, _, w in tokens]
+        strong = False
+        # Leading titles, greetings and common words are context, not part of the name.
+        while len(tokens) > 1 and kinds[0] in ("title", "common", "particle", "initial"):
+            if kinds[0] == "title" or _left_context(text, tokens[1][0]) == "strong":
+                strong = True
+            tokens, kinds = tokens[1:], kinds[1:]
+        if kinds[0] == "title":
+            continue
+        after_title = strong or _after_title(text, tokens[0][0])
+        while tokens and kinds[-1] in ("common", "particle", "title") and not (after_title and len(tokens) == 1):
+            tokens, kinds = tokens[:-1], kinds[:-1]
+        if not tokens or "blocked" in kinds or ("common" in kinds and not after_title):
+            continue
+        start, end = tokens[0][0], tokens[-1][1]
+        if occupied:
+            i = bisect.bisect_left(occupied, (end,))
+            if i and occupied[i - 1][1] > start:
+                continue
+        words = [w for _, _, w in tokens]
+        strong = strong or after_title or _continues_list(text, start, spans)
+        if _accept(kinds, words, text, start, end, strong) or (
+            not strong and _strong_context(text, start, end) and _accept(kinds, words, text, start, end, True)
+        ):
+            spans.append(Span(start, end, "name"))
+        elif len(tokens) == 1:
+            rejected.append((start, end, words[0]))
+    if rejected and spans:
+        # A word already seen inside an accepted name is that person again: "… Cécile Masse …
+        # Action: Cécile to draft the RFC".
+        seen = {w for s in spans for w in text[s.start : s.end].split() if len(w) > 2}
+        spans.extend(Span(s, e, "name") for s, e, w in rejected if w in seen)
+        spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def _after_title(text: str, start: int) -> bool:
+    """Dr. Pastor, Ms Grace: a title right before makes any capitalised word a surname."""
+    window = text[max(0, start - 12) : start].rstrip(" \t")
+    if window.endswith("."):
+        window = window[:-1]
+    word = window.rsplit(None, 1)[-1] if window.strip() else ""
+    return word.lower() in _TITLES and word[:1].isupper()
+
+
+def _continues_list(text: str, start: int, spans: list[Span]) -> bool:
+    """`Attendees: Ana Lima, Pepijn Stange and Wout Lafleur`: names continue a list of names."""
+    if not spans:
+        return False
+    gap = text[spans[-1].end : start]
+    return len(gap) <= 6 and gap.strip(" \t") in (",", ";", "and", ", and", "&", "/", "or")
+
+
+def _looks_like_name(value: str, generic_key: bool) -> bool:
+    value = value.strip()
+    if not value or len(value) > 60 or not _VALUE_SHAPE.fullmatch(value):
+        return False
+    words = [w for w in re.split(r"[ ,]+", value) if w]
+    if not 1 <= len(words) <= 5:
+        return False
+    if any(_fold(w.strip(".")) in _COMPANY_WORDS for w in words):
+        return False
+    if not any(w[0].isupper() for w in words):
+        return False
+    kinds = [_classify(w) for w in words if w[0].isupper()]
+    if all(k in ("blocked", "common", "title") for k in kinds):
+        return False
+    if generic_key:
+        # `"name": "billing-service"` is not a person: want a known name or two name-shaped words.
+        if "blocked" in kinds and not any(k in ("given", "surname") for k in kinds):
+            return False
+        return any(k in _KNOWN for k in kinds) or (len(kinds) >= 2 and all(k in ("unknown", "initial") for k in kinds))
+    return True
+
+
+def _value_span(text: str, start: int, value: str) -> Span:
+    stripped = value.strip().rstrip(".")
+    offset = start + (len(value) - len(value.lstrip()))
+    return Span(offset, offset + len(stripped), "name")
+
+
+# Substrings every person key or header contains; cheap `str.find` gates before any regex runs.
+_KEY_HINTS = (
+    "name", "customer", "contact", "client", "author", "assignee", "reporter", "owner", "employee", "patient",
+    "recipient", "holder", "person", "manager", "student", "teacher", "doctor", "physician", "beneficiary",
+    "payee", "approver", "requester", "signer", "signed", "spouse", "guardian", "kin", "nombre", "nom",
+)
+_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _key_value_spans(text: str, lower: str, hints: list[str]) -> list[Span]:
+    spans, seen = [], set()
+    for hint in hints:
+        i = lower.find(hint)
+        while i >= 0:
+            start = i
+            while start > 0 and i - start < 30 and lower[start - 1] in _KEY_CHARS:
+                start -= 1
+            i = lower.find(hint, i + len(hint))
+            if start in seen:
+                continue
+            seen.add(start)
+            m = _KEY_VALUE.match(text, start)
+            if m is None:
+                continue
+            key = m.group(1).lower().replace("_", "").replace("-", "")
+            generic = key in _GENERIC_NAME_KEYS
+            if not generic and key not in _PERSON_KEYS:
+                continue
+            group = next(g for g in (2, 3, 4) if m.group(g) is not None)
+            value = m.group(group)
+            if _looks_like_name(value, generic):
+                spans.append(_value_span(text, m.start(group), value))
+    return spans
+
+
+def _split_row(line: str, delimiter: str) -> list[tuple[int, str]]:
+    """Cells with their offsets; honours double-quoted cells that contain the delimiter."""
+    cells, i, n = [], 0, len(line)
+    while i <= n:
+        if i < n and line[i] == '"':
+            j = i + 1
+            while True:
+                j = line.find('"', j)
+                if j < 0 or j + 1 >= n or line[j + 1] != '"':
+                    break
+                j += 2
+            j = n if j < 0 else j
+            cells.append((i + 1, line[i + 1 : j]))
+            k = line.find(delimiter, j)
+            i = n + 1 if k < 0 else k + 1
+        else:
+            k = line.find(delimiter, i)
+            k = n if k < 0 else k
+            cells.append((i, line[i:k]))
+            i = k + 1
+    return cells
+
+
+def _csv_spans(text: str) -> list[Span]:
+    spans = []
+    if text.count("\n") < 1:
+        return spans
+    for header in _CSV_HEADER.finditer(text):
+        line, delimiter = header.group().rstrip("\r"), header.group(1)
+        columns = [re.sub(r"[\s_\-\"']", "", cell.lower()) for _, cell in _split_row(line, delimiter)]
+        wanted = [i for i, c in enumerate(columns) if c in _PERSON_KEYS or c in _GENERIC_NAME_KEYS]
+        if not wanted:
+            continue
+        position = header.end() + 1
+        while position < len(text):
+            line_end = text.find("\n", position)
+            line_end = len(text) if line_end < 0 else line_end
+            row = text[position:line_end]
+            if not row.strip() or row.count(delimiter) < len(columns) - 1:
+                break
+            cells = _split_row(row, delimiter)
+            for i in wanted:
+                if i < len(cells):
+                    offset, value = cells[i]
+                    if _looks_like_name(value, columns[i] in _GENERIC_NAME_KEYS):
+                        spans.append(_value_span(text, position + offset, value))
+            position = line_end + 1
+    return spans
+
+
+def find_names(text: str) -> list[Span]:
+    structured: list[Span] = []
+    lower = text.lower()
+    hints = [h for h in _KEY_HINTS if h in lower]
+    if hints:
+        structured = _key_value_spans(text, lower, hints) + _csv_spans(text)
+    occupied = sorted((s.start, s.end) for s in structured)
+    return structured + _sequence_spans(text, occupied)

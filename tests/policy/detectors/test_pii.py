@@ -1,0 +1,185 @@
+"""pii-detector: positives and hard negatives per entity type, offsets, speed on hostile input."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from keeptrusts.policy.detectors.pii import ENTITY_TYPES, detect
+
+ALL = frozenset(ENTITY_TYPES)
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def found(text: str, entity_type: str) -> list[str]:
+    return [text[s.start : s.end] for s in detect(text, ALL).spans if s.type == entity_type]
+
+
+@pytest.mark.parametrize(
+    "text, entity_type, expected",
+    [
+        ("Mail me at mateo.fernandez@acme.io.", "email", ["mateo.fernandez@acme.io"]),
+        ("From: Ana <ana+billing@sub.example.co.uk>", "email", ["ana+billing@sub.example.co.uk"]),
+        ("Call +44 20 7946 0958 tomorrow", "phone", ["+44 20 7946 0958"]),
+        ("US office: (415) 555-2671, fax 415.555.2672", "phone", ["(415) 555-2671", "415.555.2672"]),
+        ("Berlin desk +49 30 123456.", "phone", ["+49 30 123456"]),
+        ("WhatsApp +91 98765 43210 or +234 803 123 4567", "phone", ["+91 98765 43210", "+234 803 123 4567"]),
+        ("phone: 4155552671", "phone", ["4155552671"]),
+        ("Card 4111 1111 1111 1111 exp 12/27", "financial", ["4111 1111 1111 1111"]),
+        ("amex 3782-822463-10005 and mc 5555555555554444", "financial", ["3782-822463-10005", "5555555555554444"]),
+        ("IBAN DE89 3704 0044 0532 0130 00 please", "financial", ["DE89 3704 0044 0532 0130 00"]),
+        ("wire to GB82WEST12345698765432", "financial", ["GB82WEST12345698765432"]),
+        ("ABA routing number 021000021, account number 000123456789", "financial", ["021000021", "000123456789"]),
+        ("SSN 536-22-1234 on file", "national_id", ["536-22-1234"]),
+        ("social security number 536 22 1234", "national_id", ["536 22 1234"]),
+        ("NI number JG 10 37 59 A", "national_id", ["JG 10 37 59 A"]),
+        ("CPF 529.982.247-25 do cliente", "national_id", ["529.982.247-25"]),
+        ("client ip=203.0.113.42 port 443", "ip_address", ["203.0.113.42"]),
+        ("from 10.0.3.17:5432 and fe80::1ff:fe23:4567:890a", "ip_address", ["10.0.3.17", "fe80::1ff:fe23:4567:890a"]),
+        ("peer 2001:db8::8a2e:370:7334 reset", "ip_address", ["2001:db8::8a2e:370:7334"]),
+    ],
+)
+def test_it_finds_structured_pii(text, entity_type, expected):
+    assert found(text, entity_type) == expected
+
+
+@pytest.mark.parametrize(
+    "text, entity_type",
+    [
+        ("@app.route('/users') and @Injectable() and npm i @types/node@20.1.0", "email"),
+        ("logo@2x.png and git@github.com:acme/api.git and ssh deploy@bastion.internal", "email"),
+        ("Deployed build 2024-03-05 at 12:30:45, version 10.4.2 (PID 48213)", "phone"),
+        ("order 1234567890 and invoice 98765432100 shipped", "phone"),
+        ("numbers 555-123-4567 are fictional", "phone"),
+        ("4111 1111 1111 1112 fails Luhn; so does 1234567890123456", "financial"),
+        ("ts=1700000000000 job=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "financial"),
+        ("AWS account 123456789012 in us-east-1", "financial"),
+        ("SSN placeholders 000-12-3456, 666-12-3456, 912-34-5678, 123-00-4567, 123-45-0000", "national_id"),
+        ("request 123e4567-e89b-12d3-a456-426614174000 and sku AB123456C", "national_id"),
+        ("version 1.2.3.4 and v10.0.0.1 and chrome/120.0.6099.109", "ip_address"),
+        ("listen on 0.0.0.0 and 127.0.0.1, mask 255.255.255.0, 999.1.1.1", "ip_address"),
+        ("std::vector and a::b and 12:30:45 and MAC 00:1A:2B:3C:4D:5E", "ip_address"),
+    ],
+)
+def test_hard_negatives_stay_clean(text, entity_type):
+    assert found(text, entity_type) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Hi Priya,\ncan you look at the failing build?", ["Priya"]),
+        ("Thanks,\nMateo Fernández", ["Mateo Fernández"]),
+        ("Dr. Okonkwo asked for the export; Ms. Nguyen approved it.", ["Okonkwo", "Nguyen"]),
+        ("My name is Oluwaseun Adeyemi and I own the billing service.", ["Oluwaseun Adeyemi"]),
+        ("Ticket assigned to Wei Zhang, reported by Fatima Al-Hassan.", ["Wei Zhang", "Fatima Al-Hassan"]),
+        ("I paired with Sven Lindqvist and Aigerim Bekova on the cache bug.", ["Sven Lindqvist", "Aigerim Bekova"]),
+        ("Author: Hiroshi Tanaka <hiroshi@example.jp>", ["Hiroshi Tanaka"]),
+        ('{"customer_name": "José García", "name": "Ngozi Okafor", "service": "billing"}', ["José García", "Ngozi Okafor"]),
+        ("id,first_name,last_name,plan\n7,Anika,Sharma,pro\n8,Lars,Van der Berg,free\n", ["Anika", "Sharma", "Lars", "Van der Berg"]),
+        ('name,email\n"Smith, John",john@example.com\n', ["Smith, John"]),
+        ("Attendees: Pepijn Stange, Toluwanimi Oshin and Wout Lafleur.\nAction: Toluwanimi to draft the RFC.",
+         ["Pepijn Stange", "Toluwanimi Oshin", "Wout Lafleur", "Toluwanimi"]),
+    ],
+)
+def test_it_finds_names_in_context(text, expected):
+    assert found(text, "name") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We deployed Visual Studio Code in New York on Amazon Web Services.",
+        "Django and Flask both run on Python; Jenkins builds them and Kafka streams events.",
+        "I'm flying to Paris next week, then Berlin and San Francisco.",
+        "Please review the PR. The build failed. Update the README. Will this work? May I merge?",
+        'config = {"name": "billing-service", "owner": "platform-team", "region": "eu-west-1"}',
+        "class UserNameService(BaseService): def getFirstName(self): return self.first_name",
+        "Traceback (most recent call last):\n  File \"app.py\", line 3\nValueError: Invalid Request",
+        "ORD-12345 JIRA-123 INC0012345 sha 3f786850e387550fdab836ed7e6dc881de23001b",
+        "Microsoft Teams, Google Cloud Run and GitHub Actions are approved tools.",
+    ],
+)
+def test_names_ignore_products_places_and_code(text):
+    assert found(text, "name") == []
+
+
+def test_offsets_count_code_points():
+    text = "🙂 Привет — écrivez à zoë@example.fr"
+    [span] = detect(text, frozenset({"email"})).spans
+    assert text[span.start : span.end] == "zoë@example.fr"
+
+
+def test_only_requested_entity_types_are_reported():
+    text = "Priya Sharma, priya@example.com, +44 20 7946 0958, 10.1.2.3"
+    assert {s.type for s in detect(text, frozenset({"email", "ip_address"})).spans} == {"email", "ip_address"}
+
+
+def test_overlapping_entities_keep_the_specific_type():
+    text = "IBAN GB82 WEST 1234 5698 7654 32"
+    assert [s.type for s in detect(text, ALL).spans] == ["financial"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "1" * 100_000,
+        "1 " * 50_000,
+        "1-" * 50_000,
+        "1." * 50_000,
+        "+1 (" * 25_000,
+        "@" * 100_000,
+        "a@" * 50_000,
+        "a." * 50_000 + "@",
+        " " * 100_000,
+        "\n" * 100_000,
+        "([{" * 33_000,
+        "ab:" * 33_000,
+        "Aa " * 33_000,
+        "Priya " * 16_000,
+        "name: " * 16_000,
+        "A" * 100_000,
+        "name,email\n" + "John Smith,j@x.io\n" * 5_000,
+    ],
+)
+def test_hostile_input_finishes_fast(hostile):
+    started = time.perf_counter()
+    detect(hostile, ALL)
+    # Generous bound for a shared CI machine; typical runs are 5–50 ms.
+    assert time.perf_counter() - started < 1.0
+
+
+def load_corpus(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("name", ["pii_dev.jsonl", "pii_heldout.jsonl"])
+def test_corpus_spans_are_well_formed(name):
+    rows = load_corpus(name)
+    assert len(rows) >= 300
+    for row in rows:
+        for span in row["spans"]:
+            assert 0 <= span["start"] < span["end"] <= len(row["text"])
+            assert span["type"] in ENTITY_TYPES
+
+
+@pytest.mark.parametrize("name", ["pii_dev.jsonl", "pii_heldout.jsonl"])
+def test_corpus_accuracy_meets_targets(name):
+    tp, fp, fn = {t: 0 for t in ENTITY_TYPES}, {t: 0 for t in ENTITY_TYPES}, {t: 0 for t in ENTITY_TYPES}
+    for row in load_corpus(name):
+        gold = {(s["start"], s["end"], s["type"]) for s in row["spans"]}
+        pred = {(s.start, s.end, s.type) for s in detect(row["text"], ALL).spans}
+        for start, end, kind in gold:
+            if (start, end, kind) in pred:
+                tp[kind] += 1
+            else:
+                fn[kind] += 1
+        for start, end, kind in pred - gold:
+            fp[kind] += 1
+    for kind in ("email", "phone", "financial"):
+        assert tp[kind] / (tp[kind] + fp[kind]) >= 0.95, kind
+        assert tp[kind] / (tp[kind] + fn[kind]) >= 0.95, kind
+    precision = tp["name"] / (tp["name"] + fp["name"])
+    recall = tp["name"] / (tp["name"] + fn["name"])
+    assert 2 * precision * recall / (precision + recall) >= 0.85

@@ -1,0 +1,52 @@
+"""The labeled corpus meets the issue's accuracy targets (bench/accuracy.py TARGETS).
+
+THRESHOLDS: the targets live in bench/accuracy.py `TARGETS` — precision and recall ≥ 0.95 for
+email, phone, financial and secrets; F1 ≥ 0.85 for names; prompt-injection recall ≥ 0.90 with
+≤ 3% false positives on benign prompts; content-filter F1 ≥ 0.85. A detector change that drops
+below one of them fails here.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "accuracy.py"
+spec = importlib.util.spec_from_file_location("bench_accuracy", BENCH)
+accuracy = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(accuracy)
+
+DETECTOR_OF_ROW = {"secret": "secrets", "prompt-injection": "injection", "content (all)": "content"}
+
+
+@pytest.fixture(scope="module")
+def metrics():
+    return accuracy.report(accuracy.evaluate())
+
+
+@pytest.mark.parametrize("row, metric", list(accuracy.TARGETS), ids=lambda v: str(v))
+def test_corpus_meets_the_issue_target(metrics, row, metric):
+    detector = DETECTOR_OF_ROW.get(row, "pii")
+    if detector not in accuracy.available_detectors():
+        pytest.skip(f"the {detector} detector has not landed on this branch yet")
+    target = accuracy.TARGETS[(row, metric)]
+    assert row in metrics, f"no labeled data for {row} in tests/policy/data"
+    value = metrics[row]["all"][metric]
+    if metric == "false_positive_rate":
+        assert value <= target, f"{row} {metric} {value:.3f} above the target {target}"
+    else:
+        assert value >= target, f"{row} {metric} {value:.3f} below the target {target}"
+
+
+def test_write_replaces_only_the_marked_table(tmp_path):
+    doc = tmp_path / "policies.md"
+    doc.write_text(f"# Policies\nbefore\n{accuracy.START}\nold table\n{accuracy.END}\nafter\n")
+    accuracy.write_doc("| new |", doc)
+    assert doc.read_text() == f"# Policies\nbefore\n{accuracy.START}\n| new |\n{accuracy.END}\nafter\n"
+
+
+def test_span_scoring_counts_overlap_of_the_same_type():
+    counts = accuracy.Counts()
+    accuracy._score_spans(counts, gold=[(0, 10), (20, 30)], predicted=[(5, 12), (40, 45)])
+    m = counts.metrics()
+    assert (m["precision"], m["recall"]) == (0.5, 0.5)
