@@ -238,3 +238,19 @@ def spend_export_rows(*, scope: Scope, period: Period, gateway_id: int | None = 
             .values("day", "team__slug", "user__email", "model")
             .annotate(**SPEND_COUNTERS)
             .order_by("day", "team__slug", "user__email", "model").iterator(chunk_size=2000))
+
+
+def event_detail(*, scope: Scope, event_id: str):
+    """One event the actor may see, with its policy entries; None when outside the scope.
+    The ULID gives the time, so only one monthly partition is read."""
+    from apps.events.models import PolicyEntry
+    from apps.events.ulids import ulid_datetime
+
+    moment = ulid_datetime(event_id or "")
+    if moment is None:
+        return None
+    qs = scope.filter(Event.objects.filter(organization=scope.organization), user_field="user")
+    event = qs.filter(id=event_id.upper(), ts=moment).select_related("team", "user", "gateway").first()
+    if event is not None:
+        event.entries = list(PolicyEntry.objects.filter(event_id=event.id, ts=event.ts).order_by("id"))
+    return event

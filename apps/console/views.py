@@ -82,7 +82,3 @@ class SectionView(ConsoleView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, intro=self.intro, **kwargs)
 
-
-BudgetsView = SectionView.as_view(
-    title="Budgets", required_role={"GET": "viewer"},
-    intro="Each team's monthly limit and alert threshold. The demo teams have a $2,000 monthly budget.")

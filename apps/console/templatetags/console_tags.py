@@ -48,3 +48,9 @@ def span(value: timedelta | None) -> str:
 @register.filter
 def at(sequence, index):
     return sequence[int(index)]
+
+
+@register.filter
+def field(row: dict, name: str):
+    """row[name], for tables whose first column is chosen by the page."""
+    return row.get(name)
