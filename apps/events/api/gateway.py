@@ -8,7 +8,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from apps.core.api import ApiError, GatewayAPIView
+from apps.core.api import ApiError
+from apps.core.api_views import GatewayAPIView
 from apps.gateways.models import Gateway
 from keeptrusts import wire
 

@@ -69,3 +69,27 @@ def make_event(key, *, ago=timedelta(minutes=1), at=None, **fields):
     }
     event.update(fields)
     return event
+
+
+def ingest(gateway, events) -> dict:
+    """Store events through the real pipeline (accept, then process), without HTTP."""
+    import json
+
+    from apps.events.models import IngestBatch
+    from apps.events.services import batch_accept, batch_process
+
+    body = batch_accept(gateway=gateway, body=json.dumps({"events": events}).encode())
+    for batch_id in IngestBatch.objects.filter(status="pending").values_list("id", flat=True):
+        batch_process(batch_id)
+    return body
+
+
+@pytest.fixture
+def api():
+    """`api(user_or_token, path, **params)` -> response, with the token's Bearer header."""
+    from django.test import Client
+
+    def _get(token, path, **params):
+        return Client().get(path, params, HTTP_AUTHORIZATION=f"Bearer {token.plaintext}")
+
+    return _get

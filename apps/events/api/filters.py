@@ -1,0 +1,118 @@
+"""The one FilterSet of events (STYLE §7): drives `/v1/events`, its export and
+stream, and the Console's Events table. `group_by`, `limit` and `cursor` are
+not filters; the view and selectors handle them."""
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from keeptrusts import wire
+
+from ..models import Event, PolicyEntry
+
+RELATIVE = re.compile(r"^(\d+)\s*(m|h|d|w)$")
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+TIME_ACCEPTED = "a relative time (30m, 24h, 7d, 2w) or an ISO-8601 UTC time (2026-11-27T08:00:00Z)"
+ENTRY_ACTIONS = ("escalate", "redact", "log")  # "events where a policy entry took it"
+ACTION_ACCEPTED = ", ".join(("block", "escalate", "redact", "log", "allow", "error"))
+
+
+def parse_time(value: str, now: datetime | None = None) -> datetime:
+    value = value.strip()
+    match = RELATIVE.match(value)
+    if match:
+        now = now or datetime.now(timezone.utc)
+        return now - timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError:
+        raise forms.ValidationError(f"{value!r} is not a time; accepted: {TIME_ACCEPTED}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class TimeField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return parse_time(value) if value else None
+
+
+class ActionField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value and value not in wire.EVENT_ACTIONS:
+            raise forms.ValidationError(f"unknown action {value!r}; accepted: {ACTION_ACCEPTED}")
+        return value or None
+
+
+class TimeFilter(django_filters.Filter):
+    field_class = TimeField
+
+
+class ActionFilter(django_filters.Filter):
+    field_class = ActionField
+
+
+class EventFilterSet(django_filters.FilterSet):
+    since = TimeFilter(method="filter_since", help_text=f"Events at or after this time: {TIME_ACCEPTED}.")
+    until = TimeFilter(method="filter_until", help_text=f"Events before this time: {TIME_ACCEPTED}.")
+    action = ActionFilter(method="filter_action", help_text=(
+        "block|escalate|redact|log: events where a policy entry took that action; allow: nothing acted; "
+        "error: malformed request or upstream failure. With `policy`, both apply to the same entry."))
+    policy = django_filters.CharFilter(method="filter_policy", help_text="A policy type (quality-scorer) or name.")
+    model = django_filters.CharFilter(field_name="model")
+    user = django_filters.CharFilter(field_name="user__email", lookup_expr="iexact", help_text="The user's email.")
+    team = django_filters.CharFilter(field_name="team__slug", help_text="A team slug.")
+    gateway = django_filters.CharFilter(method="filter_gateway", help_text="A gateway id (gw_…) or name.")
+    key = django_filters.CharFilter(field_name="key_id", help_text="A gateway key's public id (gk_…).")
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def __init__(self, *args, team_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team_ids = team_ids  # bounds the policy-entry subquery to the visible teams
+
+    # The time bounds also bound the policy-entry subquery (partition pruning).
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(ts__gte=value)
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(ts__lt=value)
+
+    def filter_gateway(self, queryset, name, value):
+        return queryset.filter(Q(gateway__key_id=value) | Q(gateway__name=value))
+
+    def filter_action(self, queryset, name, value):
+        if self.form.cleaned_data.get("policy"):
+            return queryset  # applied together with the policy, on the same entry
+        if value in ENTRY_ACTIONS:
+            return queryset.filter(id__in=self._entries(action=value))
+        return queryset.filter(action=value)  # block is the strongest action: event-level == entry-level
+
+    def filter_policy(self, queryset, name, value):
+        entry_filter = {"action": self.form.cleaned_data["action"]} if self.form.cleaned_data.get("action") else {}
+        return queryset.filter(id__in=self._entries(policy=value, **entry_filter))
+
+    def _entries(self, *, policy=None, action=None):
+        data = self.form.cleaned_data
+        entries = PolicyEntry.objects.all()
+        if self.team_ids is not None:
+            entries = entries.filter(team_id__in=self.team_ids)
+        if policy:
+            entries = entries.filter(Q(name=policy) | Q(type=policy))
+        if action:
+            entries = entries.filter(action=action)
+        if data.get("since"):
+            entries = entries.filter(ts__gte=data["since"])
+        if data.get("until"):
+            entries = entries.filter(ts__lt=data["until"])
+        return entries.values("event_id")
+
+    def first_error(self) -> tuple[str, str]:
+        for field, errors in self.form.errors.items():
+            return field, errors[0]
+        return "", ""
