@@ -4,6 +4,7 @@ from django.urls import path
 
 from apps.costs.views import BudgetSettingsView, CostCenterView
 from apps.escalations.views import EscalationDetailView, EscalationListView
+from apps.events.views import EventDetailView, EventListView
 
 from . import views
 
@@ -11,8 +12,8 @@ app_name = "console"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("switch-team/", views.SwitchTeamView.as_view(), name="switch-team"),
-    path("events/", views.SectionView.as_view(
-        title="Events", intro="Every governed call, with the policies that acted on it."), name="events"),
+    path("events/", EventListView.as_view(), name="events"),
+    path("events/<str:event_id>/", EventDetailView.as_view(), name="event-detail"),
     path("escalations/", EscalationListView.as_view(), name="escalations"),
     path("escalations/<int:pk>/", EscalationDetailView.as_view(), name="escalation-detail"),
     path("costs/", CostCenterView.as_view(), name="costs"),

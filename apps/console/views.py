@@ -71,14 +71,3 @@ class SwitchTeamView(View):
             target = "/"
         return HttpResponseRedirect(target)
 
-
-class SectionView(ConsoleView):
-    """A Console section whose full page arrives with a later part of the product."""
-
-    template_name = "console/section.html"
-    title = ""
-    intro = ""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, intro=self.intro, **kwargs)
-
