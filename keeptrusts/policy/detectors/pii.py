@@ -121,7 +121,7 @@ def _phones(text: str, runs: list[tuple[int, int]]) -> list[Span]:
         nxt = text[end : end + 2]
         if nxt and (nxt[0].isalnum() or nxt[0] in "@/_" or (nxt[0] in ".-" and nxt[1:2].isdigit())):
             continue  # part of a longer token: an id, a decimal, a path
-        if _DOTTED_QUAD.fullmatch(value) or _DATE_LIKE.fullmatch(value):
+        if _DOTTED_QUAD.fullmatch(value) or _DATE_LIKE.match(value):
             continue
         if value.count(".") >= 2 and not re.fullmatch(r"(?:\+?\d{1,3}[. ])?\(?\d{3}\)?[. ]\d{3}\.\d{4}", value):
             continue  # version strings, decimals

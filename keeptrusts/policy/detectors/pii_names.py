@@ -12,6 +12,7 @@ The lexicons live in `keeptrusts/data/names/` and load once, on first use.
 """
 
 import bisect
+import gzip
 import re
 import unicodedata
 from functools import cache, lru_cache
@@ -43,8 +44,8 @@ _SEQUENCE = re.compile(
 _TOKEN_IN_SEQUENCE = re.compile(rf"{_TOKEN}|{_INITIAL}|{_PARTICLE}")
 
 _TITLES = frozenset(
-    "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta señor señora "
-    "senhor senhora dott sig rev capt col lt sgt hon judge".split()
+    "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta senor senora senhor "
+    "senhora dott sig rev capt col lt sgt hon judge".split()
 )
 _PARTICLES = frozenset("de da del della di du dos das van von der den ter ten la le bin binti bint ibn al el y zu".split())
 
@@ -72,10 +73,11 @@ _LABEL_WORDS = frozenset(
     "cardholder co-authored-by signed-off-by reviewed-by acked-by tested-by reported-by suggested-by "
     "interviewer interviewee nurse physician doctor teacher student parent guardian emergency".split()
 )
+_INITIAL_BEFORE = re.compile(rf"(?<![\w.])[{_UP}]\.[ \t]{{1,2}}$")
 # `Ana Lima <ana@x.io>` and `Ana Lima (ana@x.io)`: a display name before an address.
 _EMAIL_AFTER = re.compile(r"[ \t]*[<(\[][\w.+\-]+@")
 # Weaker context: enough for a known surname or an ambiguous given name alone.
-_WEAK_LEFT_WORDS = frozenset("with by and or for to from told asked let".split())
+_WEAK_LEFT_WORDS = frozenset("with by told asked let thank ping cc".split())
 _PERSON_RIGHT = re.compile(
     r"(?i)(?:'s\b|’s\b|[ \t]*,?[ \t]*(?:said|says|wrote|writes|asked|asks|mentioned|thinks|thought|suggested|"
     r"reported|replied|commented|approved|reviewed|confirmed|noted|agreed|joined|left|is\s+out|is\s+on\s+leave|"
@@ -98,7 +100,7 @@ _PERSON_KEYS = frozenset(
     "beneficiary beneficiaryname payee payeename approver requester requestername signer signedby fname lname "
     "forename firstnames lastnames contactperson nextofkin spouse spousename guardian parentname".split()
 )
-_GENERIC_NAME_KEYS = frozenset(("name", "nombre", "nom", "vorname", "nachname", "nome"))
+_GENERIC_NAME_KEYS = frozenset(("name", "nombre", "nom", "vorname", "nachname", "nome", "first", "last", "given", "family"))
 # `key: value`, `"key": "value"`, `key="value"`; the key is checked in Python, so the pattern only
 # has to fail fast on prose (a possessive word, then no ':' or '=').
 _KEY_VALUE = re.compile(
@@ -111,7 +113,8 @@ _CSV_HEADER = re.compile(
 )
 _COMPANY_WORDS = frozenset(
     "inc llc ltd corp company corporation gmbh plc group holdings technologies labs systems "
-    "solutions services partners bank university school hospital clinic team foundation".split()
+    "solutions services partners bank university school hospital clinic team foundation guild squad crew "
+    "org bot service support admin department".split()
 )
 _VALUE_SHAPE = re.compile(r"[^\W\d_][^\W\d_'’.\-]*+(?:,?[ '’.\-]+[^\W\d_][^\W\d_'’.\-]*+){0,5}\.?")
 
@@ -119,7 +122,8 @@ _VALUE_SHAPE = re.compile(r"[^\W\d_][^\W\d_'’.\-]*+(?:,?[ '’.\-]+[^\W\d_][^\
 @cache
 def _lexicon() -> dict[str, frozenset[str]]:
     def load(name: str) -> frozenset[str]:
-        lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+        raw = (_DATA / name).read_bytes()
+        lines = (gzip.decompress(raw) if name.endswith(".gz") else raw).decode("utf-8").splitlines()
         return frozenset(_fold(w) for line in lines for w in line.partition("#")[0].split())
 
     return {
@@ -127,8 +131,16 @@ def _lexicon() -> dict[str, frozenset[str]]:
         "surname": load("surnames.txt"),
         "common": load("common_words.txt") | load("ambiguous.txt") | _STRONG_LEFT_WORDS | _LABEL_WORDS,
         "ambiguous": load("ambiguous.txt"),
-        "blocked": load("not_names.txt"),
+        # Role and label words ("Customer", "Engineer") introduce a name rather than veto it.
+        "blocked": load("not_names.txt") - _STRONG_LEFT_WORDS - _LABEL_WORDS,
+        "rare": load("rare_words.txt.gz"),
+        "phrases": _load_phrases("not_name_phrases.txt"),
     }
+
+
+def _load_phrases(name: str) -> frozenset[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(" ".join(_fold(w) for w in line.partition("#")[0].split()) for line in lines if line.partition("#")[0].strip())
 
 
 @lru_cache(maxsize=8192)
@@ -142,7 +154,8 @@ def _fold(word: str) -> str:
 @lru_cache(maxsize=8192)
 def _classify(word: str) -> str:
     """One of: title, particle, initial, given, surname, weak (a name that is also an English word),
-    risky (a name that is also a place or product), common, blocked, unknown."""
+    risky (a name that is also a place or product), common, blocked, rare (a rarer English word),
+    unknown."""
     lex = _lexicon()
     key = _fold(word.rstrip("."))
     if key in _TITLES:
@@ -155,6 +168,9 @@ def _classify(word: str) -> str:
     if "-" in key:
         head, _, tail = key.partition("-")
         parts = [key, tail] if head in ("al", "el", "ul", "ud", "bin", "ibn", "abu", "ben", "da", "de", "di", "van") else [key, *key.split("-")]
+    inner = next((i for i, ch in enumerate(word[1:], 1) if ch.isupper() and word[i - 1] not in "-'’"), 0)
+    if inner and word[:inner].lower() not in _CAMEL_PREFIXES:
+        return "blocked"  # DevOps, GitLab, PayPal: identifiers and brands, not McDonald or DeShawn
     is_given = any(p in lex["given"] for p in parts)
     is_surname = any(p in lex["surname"] for p in parts)
     is_blocked = key in lex["blocked"]
@@ -169,11 +185,32 @@ def _classify(word: str) -> str:
         return "blocked"
     if is_common:
         return "common"
+    if key in lex["rare"] or _inflected_word(key, lex):
+        return "rare"  # an English word, but rare enough to also be a name: needs a known partner
     return "unknown"
 
 
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""), ("ers", ""), ("er", ""), ("ly", ""))
+
+
+_ENGLISH_ENDINGS = ("tion", "tions", "ment", "ments", "ness", "ity", "able", "ible", "ology", "ware", "ize", "ise", "ization")
+
+
+def _inflected_word(key: str, lex: dict[str, frozenset[str]]) -> bool:
+    """`Endpoints`, `Configuring`, `Middleware`: English word shapes are not names."""
+    if len(key) >= 7 and key.endswith(_ENGLISH_ENDINGS):
+        return True
+    for suffix, replacement in _SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            base = key[: -len(suffix)] + replacement
+            if base in lex["common"] or base in lex["rare"] or (base[-1:] == base[-2:-1] and base[:-1] in lex["common"]):
+                return True
+    return False
+
+
+_CAMEL_PREFIXES = frozenset("mc mac de di da la le van von fitz du del della st".split())
 _WEIGHT = {
-    "given": 2.0, "surname": 2.0, "weak": 1.0, "risky": 1.0, "unknown": 0.5, "initial": 0.5, "common": 0.5,
+    "given": 2.0, "surname": 2.0, "weak": 1.0, "risky": 1.0, "unknown": 0.5, "rare": 0.5, "initial": 0.5, "common": 0.5,
     "particle": 0.0, "title": 0.0, "blocked": 0.0,
 }
 _KNOWN = ("given", "surname", "weak", "risky")
@@ -246,7 +283,7 @@ def _accept(kinds: list[str], words: list[str], text: str, start: int, end: int,
             return True
         if first in ("weak", "risky") and score >= 2.5 and any(k in _KNOWN for k in names[1:]):
             return True
-        if last == "surname" and first in ("unknown", "surname") and score >= 2.5:
+        if last == "surname" and first in ("unknown", "rare", "surname") and score >= 2.5:
             return True
         if strong or (score >= 2.5 and _PERSON_RIGHT.match(text, end) is not None):
             return True
@@ -280,15 +317,18 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
             base = m.start()
             tokens = [(base + t.start(), base + t.end(), t.group()) for t in _TOKEN_IN_SEQUENCE.finditer(word)]
             kinds = [_classify(w) for _, _, w in tokens]
-        strong = False
+        strong = titled = False
         # Leading titles, greetings and common words are context, not part of the name.
         while len(tokens) > 1 and kinds[0] in ("title", "common", "particle", "initial"):
-            if kinds[0] == "title" or _left_context(text, tokens[1][0]) == "strong":
+            titled = kinds[0] == "title"
+            if titled or _left_context(text, tokens[1][0]) == "strong":
                 strong = True
             tokens, kinds = tokens[1:], kinds[1:]
         if kinds[0] == "title":
             continue
-        after_title = strong or _after_title(text, tokens[0][0])
+        if len(tokens) > 1 and kinds[0] == "weak" and kinds[1] == "given" and _at_sentence_start(text, tokens[0][0]):
+            tokens, kinds = tokens[1:], kinds[1:]  # "Per Aurelio's comment", "Will Priya merge it?"
+        after_title = titled or _after_title(text, tokens[0][0])
         while tokens and kinds[-1] in ("common", "particle", "title") and not (after_title and len(tokens) == 1):
             tokens, kinds = tokens[:-1], kinds[:-1]
         if not tokens or "blocked" in kinds or ("common" in kinds and not after_title):
@@ -299,6 +339,11 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
             if i and occupied[i - 1][1] > start:
                 continue
         words = [w for _, _, w in tokens]
+        if len(words) > 1 and " ".join(_fold(w) for w in words) in _lexicon()["phrases"]:
+            continue
+        if _INITIAL_BEFORE.search(text, max(0, start - 8), start) and kinds[0] in ("surname", "given", "unknown", "weak"):
+            start = text.rfind(".", max(0, start - 8), start) - 1  # "J. Smith", "A. Okafor"
+            strong = True
         strong = strong or after_title or _continues_list(text, start, spans)
         if _accept(kinds, words, text, start, end, strong) or (
             not strong and _strong_context(text, start, end) and _accept(kinds, words, text, start, end, True)
@@ -315,13 +360,21 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
     return spans
 
 
+def _at_sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start].rstrip(" \t\"'(*>-")
+    return not before or before[-1] in ".!?:\n"
+
+
 def _after_title(text: str, start: int) -> bool:
     """Dr. Pastor, Ms Grace: a title right before makes any capitalised word a surname."""
-    window = text[max(0, start - 12) : start].rstrip(" \t")
+    window = text[max(0, start - 12) : start]
+    if window.lower() == window:
+        return False  # titles are capitalised: most calls end here
+    window = window.rstrip(" \t")
     if window.endswith("."):
         window = window[:-1]
     word = window.rsplit(None, 1)[-1] if window.strip() else ""
-    return word.lower() in _TITLES and word[:1].isupper()
+    return _fold(word) in _TITLES and word[:1].isupper()
 
 
 def _continues_list(text: str, start: int, spans: list[Span]) -> bool:
@@ -346,11 +399,15 @@ def _looks_like_name(value: str, generic_key: bool) -> bool:
     kinds = [_classify(w) for w in words if w[0].isupper()]
     if all(k in ("blocked", "common", "title") for k in kinds):
         return False
+    if not any(k in ("given", "surname") for k in kinds) and any(k in ("blocked", "common") for k in kinds):
+        return False  # "Acme Frontend Guild", "Support Bot"
     if generic_key:
         # `"name": "billing-service"` is not a person: want a known name or two name-shaped words.
         if "blocked" in kinds and not any(k in ("given", "surname") for k in kinds):
             return False
-        return any(k in _KNOWN for k in kinds) or (len(kinds) >= 2 and all(k in ("unknown", "initial") for k in kinds))
+        return any(k in _KNOWN for k in kinds) or (
+            len(kinds) >= 2 and all(k in ("unknown", "rare", "initial") for k in kinds) and "unknown" in kinds
+        )
     return True
 
 
@@ -362,7 +419,7 @@ def _value_span(text: str, start: int, value: str) -> Span:
 
 # Substrings every person key or header contains; cheap `str.find` gates before any regex runs.
 _KEY_HINTS = (
-    "name", "customer", "contact", "client", "author", "assignee", "reporter", "owner", "employee", "patient",
+    "name", "first", "last", "given", "family", "customer", "contact", "client", "author", "assignee", "reporter", "owner", "employee", "patient",
     "recipient", "holder", "person", "manager", "student", "teacher", "doctor", "physician", "beneficiary",
     "payee", "approver", "requester", "signer", "signed", "spouse", "guardian", "kin", "nombre", "nom",
 )

@@ -79,6 +79,9 @@ def test_hard_negatives_stay_clean(text, entity_type):
         ('{"customer_name": "José García", "name": "Ngozi Okafor", "service": "billing"}', ["José García", "Ngozi Okafor"]),
         ("id,first_name,last_name,plan\n7,Anika,Sharma,pro\n8,Lars,Van der Berg,free\n", ["Anika", "Sharma", "Lars", "Van der Berg"]),
         ('name,email\n"Smith, John",john@example.com\n', ["Smith, John"]),
+        ("Customer Huang Wei reported it; Señora Beatriz Ocampo signed; approved by J. Okafor.",
+         ["Huang Wei", "Beatriz Ocampo", "J. Okafor"]),
+        ("Per Aurelio's comment, we ship.", ["Aurelio"]),
         ("Attendees: Pepijn Stange, Toluwanimi Oshin and Wout Lafleur.\nAction: Toluwanimi to draft the RFC.",
          ["Pepijn Stange", "Toluwanimi Oshin", "Wout Lafleur", "Toluwanimi"]),
     ],
@@ -99,6 +102,12 @@ def test_it_finds_names_in_context(text, expected):
         "Traceback (most recent call last):\n  File \"app.py\", line 3\nValueError: Invalid Request",
         "ORD-12345 JIRA-123 INC0012345 sha 3f786850e387550fdab836ed7e6dc881de23001b",
         "Microsoft Teams, Google Cloud Run and GitHub Actions are approved tools.",
+        "Dear Customer, your Order has shipped. Best Regards, The Acme Store Team",
+        "Hi team, the Oracle Database migration is done. Thanks, DevOps",
+        "Morgan Stanley and Goldman Sachs both use Hamilton Beach blenders.",
+        "Die Datenbank Verbindung ist fehlgeschlagen. Bitte Zugangsdaten prüfen.",
+        "## Configuring Webhook Endpoints\nSee Advanced Topics.",
+        '"author": "Acme Frontend Guild", "contact": "Support Bot"',
     ],
 )
 def test_names_ignore_products_places_and_code(text):
