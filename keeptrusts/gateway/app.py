@@ -8,6 +8,8 @@ carries `x-request-id`, which is the event id.
 from __future__ import annotations
 
 import asyncio
+import fnmatch
+import hashlib
 import logging
 import os
 import time
@@ -21,12 +23,14 @@ from ulid import ULID
 
 from keeptrusts import __version__, wire
 from keeptrusts.gateway import budget as budget_mod
-from keeptrusts.gateway.config import ConfigError, ControlPlaneConfig, GatewayState, TeamState, load_keys_file, load_package_prices, load_policy_file
+from keeptrusts.gateway.config import EMPTY, ConfigError, ControlPlaneConfig, GatewayState, TeamState, load_keys_file, load_policy_file
 from keeptrusts.gateway.events import ControlPlaneSink, JsonlSink
 from keeptrusts.gateway.metrics import Metrics
-from keeptrusts.gateway.policies import EMPTY, Decision, PolicyRuntime
 from keeptrusts.gateway.ratelimit import AuthFailureThrottle, MemoryRateLimiter, RedisRateLimiter
-from keeptrusts.gateway.upstream import Upstream, UpstreamTimeout, UpstreamUnavailable
+from keeptrusts.gateway import upstream as upstream_mod
+from keeptrusts.gateway.upstream import Upstream
+from keeptrusts.policy import PolicySet
+from keeptrusts.prices import cost_usd, packaged_prices
 
 log = logging.getLogger("keeptrusts.gateway")
 
@@ -116,7 +120,7 @@ class Gateway:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.metrics = Metrics()
-        self.file_policies: PolicyRuntime | None = load_policy_file(settings.policy_config) if settings.policy_config else None
+        self.file_policies: PolicySet | None = load_policy_file(settings.policy_config) if settings.policy_config else None
         self.policy_source = "file" if self.file_policies else "control-plane"
         self.state = GatewayState(excerpt_mode=settings.excerpt_mode)
         self.upstream = Upstream(settings.upstream_url, settings.upstream_api_key, timeout=settings.upstream_timeout)
@@ -139,13 +143,13 @@ class Gateway:
         if self.settings.keys_file:
             keys = load_keys_file(self.settings.keys_file)
             self._keys_mtime = self.settings.keys_file.stat().st_mtime
-        self.state = GatewayState(keys=keys, prices=load_package_prices(), excerpt_mode=self.settings.excerpt_mode,
+        self.state = GatewayState(keys=keys, prices=dict(packaged_prices()), excerpt_mode=self.settings.excerpt_mode,
                                   gateway_id="standalone", version="standalone")
         self.budgets.initial_spend = self._month_spend_from_events_file()
 
     def _month_spend_from_events_file(self) -> dict:
         """Standalone budgets survive a restart: this month's spend per cost_limit scope from the JSONL file."""
-        rules = self.file_policies.cost_rules if self.file_policies else []
+        rules = self.file_policies.cost_limits if self.file_policies else ()
         path = self.settings.events_file
         if not rules or not path.exists():
             return {}
@@ -212,8 +216,6 @@ class Gateway:
             await self.control_session.close()
 
     def policy_hash(self) -> str:
-        import hashlib
-
         if self.file_policies:
             return self.file_policies.sha256
         texts = "".join(f"{slug}\n{team.policies.text if team.policies else ''}\n" for slug, team in sorted(self.state.teams.items()))
@@ -244,14 +246,24 @@ class Gateway:
                        "Check the gateway key is correct and active in Console Settings > Gateway Keys.")
         return error_response("invalid_gateway_key", message, request_id=request_id)
 
-    def policies_for(self, key: wire.KeyRecord) -> tuple[PolicyRuntime | None, list[str] | None, TeamState | None]:
+    def policies_for(self, key: wire.KeyRecord) -> tuple[PolicySet | None, TeamState | None]:
+        """The policy set in force for this key (None: the team's policy does not load) and its team."""
         team = self.state.teams.get(key.team)
         if self.file_policies is not None:
-            return self.file_policies, self.file_policies.allowed_models, team
+            return self.file_policies, team
         if team is None:
-            return EMPTY, None, None
-        allowed = team.allowed_models if team.allowed_models is not None else (team.policies.allowed_models if team.policies else None)
-        return team.policies, allowed, team
+            return EMPTY, None
+        return team.policies, team
+
+    def allowed_models(self, policies: PolicySet, team: TeamState | None) -> list[str] | None:
+        if self.file_policies is None and team is not None and team.allowed_models is not None:
+            return team.allowed_models  # the Console's list for a control-plane-managed team
+        return list(policies.allowed_models) if policies.allowed_models is not None else None
+
+    def model_allowed(self, model: str, policies: PolicySet, team: TeamState | None) -> bool:
+        if self.file_policies is None and team is not None and team.allowed_models is not None:
+            return any(fnmatch.fnmatchcase(model, pattern) for pattern in team.allowed_models)
+        return policies.model_allowed(model)
 
     async def read_json(self, request: web.Request, call: Call) -> dict | web.Response:
         if request.content_length is not None and request.content_length > self.settings.max_body_bytes:
@@ -282,10 +294,11 @@ class Gateway:
         self.record(call, status=status, action=action, error_code=code)
         return error_response(code, message, request_id=call.id, param=param, headers=headers)
 
-    async def admit(self, call: Call, policies: PolicyRuntime, allowed: list[str] | None, team: TeamState | None,
+    async def admit(self, call: Call, policies: PolicySet, team: TeamState | None,
                     prompt_chars: int, max_output_tokens: int | None) -> web.Response | None:
         """allowed model → rate limit → budget. None when the request may go on."""
-        if not policies.model_allowed(call.model, allowed):
+        if not self.model_allowed(call.model, policies, team):
+            allowed = self.allowed_models(policies, team)
             call.entries.append(wire.PolicyEntry(name="allowed_models", type="allowed_models", action="block", phase="request"))
             where = (f"`allowed_models` in {self.settings.policy_config} (the gateway's --policy-config) and restart the gateway"
                      if self.file_policies else "`allowed_models` of the team's policy in the Console (Templates)")
@@ -293,32 +306,26 @@ class Gateway:
             return self.fail(call, "model_not_allowed",
                              f"Model '{call.model}' is not allowed for team {call.key.team}. Allowed models: {listed}. "
                              f"Use one of those, or add the model to {where}.", param="model", action="block")
-        if policies.rate_rules:
-            over = await self.rate_limiter.admit(policies.rate_rules, call.key.key_id, call.key.user, call.key.team)
-            for verdict in over:
-                rule = verdict.rule
-                call.entries.append(wire.PolicyEntry(name=rule.name, type="rate_limit", action=rule.action, phase="request",
-                                                     findings={verdict.what: verdict.limit}))
-                if rule.action == "block":
-                    return self.fail(call, "rate_limited",
-                                     f"Rate limit '{rule.name}' reached: {verdict.limit} {verdict.what} per minute per {rule.scope}. "
-                                     f"Retry after {verdict.retry_after} s (the Retry-After header), or ask your manager to raise the limit.",
-                                     param=rule.name, action="block", headers={"Retry-After": str(verdict.retry_after)})
-        price = self.state.prices.get(call.model)
-        worst = budget_mod.worst_case_cost(price, prompt_chars, max_output_tokens)
-        for rule in policies.cost_rules:
-            scope = call.key.user if rule.scope == "user" else call.key.team
-            ledger = self.budgets.ledger(rule, scope)
-            if ledger.try_hold(worst):
+        if policies.rate_limits:
+            over = await self.rate_limiter.admit(policies.rate_limits, call.key.key_id, call.key.user, call.key.team)
+            for limit, check in over:
+                call.entries.append(wire.PolicyEntry(name=limit.name, type="rate_limit", action=check.action, phase="request",
+                                                     reasons=[check.which] if check.which else []))
+                if check.action == "block":
+                    return self.fail(call, "rate_limited", f"{check.message(limit.name)} (per {limit.scope}; see the Retry-After header)",
+                                     param=limit.name, action="block", headers={"Retry-After": str(check.retry_after)})
+        worst = budget_mod.worst_case_cost(call.model, self.state.prices, prompt_chars, max_output_tokens)
+        for limit in policies.cost_limits:
+            ledger = self.budgets.ledger(limit, call.key.user if limit.scope == "user" else call.key.team)
+            check = ledger.try_hold(worst)
+            if check.action != "block":
                 call.held.append(("ledger", ledger, worst))
-            else:
-                call.entries.append(wire.PolicyEntry(name=rule.name, type="cost_limit", action=rule.action, phase="request"))
-                if rule.action == "block":
+            if check.exceeded:
+                call.entries.append(wire.PolicyEntry(name=limit.name, type="cost_limit", action=check.action, phase="request"))
+                if check.action == "block":
                     self.release(call)
-                    return self.fail(call, "budget_exceeded",
-                                     f"Budget '{rule.name}' is used up: ${rule.monthly_limit:,.2f} per month per {rule.scope}, "
-                                     f"${ledger.remaining():,.2f} left, and this request could cost up to ${worst:,.4f}. "
-                                     "Ask your manager to raise the budget, or lower max_tokens.", param=rule.name, action="block")
+                    return self.fail(call, "budget_exceeded", f"Budget '{limit.name}': {check.message()} A lower max_tokens "
+                                     "lowers this request's worst case.", param=limit.name, action="block")
         if team is not None and team.budget is not None and self.settings.connected:
             if await self.budgets.hold_team_budget(team.budget, call.key.team, call.key.user, worst):
                 call.held.append(("team", team.budget, worst))
@@ -346,8 +353,7 @@ class Gateway:
         """Enqueue the event (never blocks) and count it."""
         if action is None:
             action = wire.strongest_action(e.action for e in call.entries)
-        price = self.state.prices.get(call.model)
-        cost = budget_mod.cost_usd(price, call.tokens_in, call.tokens_out)
+        cost, priced = cost_usd(call.model, call.tokens_in, call.tokens_out, self.state.prices)
         if call.held:
             self.settle(call, cost)
         elapsed = time.perf_counter() - call.started
@@ -356,7 +362,7 @@ class Gateway:
             id=call.id, ts=time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z",
             user=call.key.user, key_id=call.key.key_id, model=call.model, action=action, team=call.key.team,
             gateway=self.state.gateway_id, endpoint=call.endpoint, status=status, policies=call.entries,
-            tokens_in=call.tokens_in, tokens_out=call.tokens_out, cost_usd=round(cost, 8), priced=price is not None,
+            tokens_in=call.tokens_in, tokens_out=call.tokens_out, cost_usd=round(cost, 8), priced=priced,
             latency_ms=round(elapsed * 1000, 3), upstream_ms=call.upstream_ms, stream=call.stream,
             prompt_excerpt=call.prompt_excerpt, response_excerpt=call.response_excerpt, error_code=error_code,
         )
@@ -364,26 +370,27 @@ class Gateway:
         for entry in call.entries:
             self.metrics.inc("kt_gateway_policy_actions_total", (("action", entry.action), ("policy", entry.name), ("type", entry.type)))
         if call.tokens_in or call.tokens_out:
-            rules = self._rate_rules(call)
-            if rules:
-                asyncio.ensure_future(self.rate_limiter.add_tokens(rules, call.key.key_id, call.key.user, call.key.team,
+            policies, _ = self.policies_for(call.key)
+            limits = [limit for limit in (policies.rate_limits if policies else ()) if limit.tokens_per_minute]
+            if limits:
+                asyncio.ensure_future(self.rate_limiter.add_tokens(limits, call.key.key_id, call.key.user, call.key.team,
                                                                    call.tokens_in + call.tokens_out))
 
-    def _rate_rules(self, call: Call):
-        policies, _, _ = self.policies_for(call.key)
-        return [r for r in (policies.rate_rules if policies else []) if r.tokens_per_minute is not None]
-
-    def excerpt(self, text: str) -> str | None:
-        if self.state.excerpt_mode == "none" or not text:
+    def excerpt(self, decision, raw_text: str) -> str | None:
+        """The event's excerpt per the org setting: none, redacted (PII and secrets replaced) or full."""
+        mode = self.state.excerpt_mode
+        if mode == "none" or not raw_text:
             return None
-        return text[:EXCERPT_CHARS]
+        if mode == "full" or decision is None:
+            return raw_text[-EXCERPT_CHARS:]
+        # The end of the text: for a chat, the latest user message rather than the system prompt.
+        return decision.excerpt(1 << 30)[-EXCERPT_CHARS:]
 
-    def input_blocked(self, call: Call, decision: Decision) -> web.Response:
-        entry = decision.blocked_by
+    def blocked(self, call: Call, decision) -> web.Response:
+        result = decision.blocked_by
         return self.fail(call, "policy_blocked",
-                         f"Blocked by policy '{entry.name}' ({entry.type}) on the {entry.phase}. Event id {call.id}: "
-                         f"see it with `kt events list --since 1h --action block`, rephrase the request, or ask your manager "
-                         f"to tune the policy.", param=entry.name, action="block")
+                         f"{decision.block_message()} Event id {call.id}: see it with `kt events list --since 1h --action block`; "
+                         f"rephrase the {decision.phase}, or ask your manager to tune the policy.", param=result.name, action="block")
 
     # --- handlers --------------------------------------------------------------
     async def chat_completions(self, request: web.Request) -> web.StreamResponse:
@@ -401,7 +408,8 @@ class Gateway:
         key = self.authenticate(request, request_id)
         if isinstance(key, web.Response):
             return key
-        policies, allowed, _ = self.policies_for(key)
+        policies, team = self.policies_for(key)
+        allowed = self.allowed_models(policies or EMPTY, team)
         names: list[str] = []
         if allowed is not None and not any(ch in p for p in allowed for ch in "*?["):
             names = list(allowed)
@@ -409,13 +417,14 @@ class Gateway:
             try:
                 status, body = await self.upstream.get("/models")
                 upstream_names = [m["id"] for m in orjson.loads(body).get("data", [])] if status == 200 else []
-            except (UpstreamUnavailable, orjson.JSONDecodeError, KeyError, TypeError):
+            except (upstream_mod.UpstreamUnavailable, orjson.JSONDecodeError, KeyError, TypeError):
                 upstream_names = []
-            names = [n for n in upstream_names if policies is None or policies.model_allowed(n, allowed)]
+            names = [n for n in upstream_names if policies is not None and self.model_allowed(n, policies, team)]
         data = [{"id": name, "object": "model", "created": 0, "owned_by": "keeptrusts"} for name in names]
         return json_response({"object": "list", "data": data}, request_id=request_id)
 
     async def healthz(self, request: web.Request) -> web.Response:
+        await self.upstream.probe()
         upstream = self.upstream.status()
         control = self.config.status() if self.config else {"status": "standalone"}
         sink = self.sink.status() if self.sink else {}

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import aiohttp
 import msgspec
 
 from keeptrusts import wire
+from keeptrusts.policy import CostCheck, CostLimit
+from keeptrusts.prices import cost_usd
 
 log = logging.getLogger("keeptrusts.gateway.budget")
 
@@ -34,27 +35,15 @@ def current_month() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m")
 
 
-def cost_usd(price: wire.ModelPrice | None, tokens_in: int, tokens_out: int) -> float:
-    if price is None:
-        return 0.0
-    return (tokens_in * price.input + tokens_out * price.output) / 1_000_000
-
-
-def worst_case_cost(price: wire.ModelPrice | None, prompt_chars: int, max_output_tokens: int | None) -> float:
+def worst_case_cost(model: str, prices: dict, prompt_chars: int, max_output_tokens: int | None) -> float:
     # Real tokenizers average ~4 characters a token on English; 1 per 2 characters bounds most text.
-    return cost_usd(price, prompt_chars // 2 + 8, max_output_tokens or DEFAULT_MAX_OUTPUT_TOKENS)
-
-
-@dataclass(slots=True)
-class Reservation:
-    amount: float
-    holds: list  # (ledger, amount) pairs to release on settle
+    return cost_usd(model, prompt_chars // 2 + 8, max_output_tokens or DEFAULT_MAX_OUTPUT_TOKENS, prices)[0]
 
 
 class LocalLedger:
-    """A `cost_limit` policy's month: limit, spent and held (reserved, not yet settled)."""
+    """A `cost_limit` policy's month: spent and held (reserved, not yet settled) against its limit."""
 
-    def __init__(self, limit: float, spent: float = 0.0) -> None:
+    def __init__(self, limit: CostLimit, spent: float = 0.0) -> None:
         self.limit, self.spent, self.held, self.month = limit, spent, 0.0, current_month()
 
     def _roll(self) -> None:
@@ -62,20 +51,18 @@ class LocalLedger:
         if month != self.month:
             self.month, self.spent, self.held = month, 0.0, 0.0
 
-    def try_hold(self, amount: float) -> bool:
+    def try_hold(self, amount: float) -> CostCheck:
+        """The policy's verdict; the amount is held unless the verdict blocks."""
         self._roll()
-        if self.spent + self.held + amount > self.limit:
-            return False
-        self.held += amount
-        return True
+        check = self.limit.check(self.spent + self.held, amount)
+        if check.action != "block":
+            self.held += amount
+        return check
 
     def settle(self, held: float, actual: float) -> None:
         self.held = max(0.0, self.held - held)
         self.spent += actual
 
-    def remaining(self) -> float:
-        self._roll()
-        return max(0.0, self.limit - self.spent - self.held)
 
 
 class TeamLease:
@@ -102,12 +89,12 @@ class Budgets:
         self.last_error: str | None = None
 
     # --- cost_limit policies (local) ------------------------------------
-    def ledger(self, rule, scope_id: str) -> LocalLedger:
-        key = (rule.name, scope_id)
+    def ledger(self, limit: CostLimit, scope_id: str) -> LocalLedger:
+        key = (limit.name, scope_id)
         ledger = self.ledgers.get(key)
-        if ledger is None or ledger.limit != rule.monthly_limit:
+        if ledger is None or ledger.limit != limit:
             spent = ledger.spent if ledger else self.initial_spend.get(key, 0.0)
-            ledger = self.ledgers[key] = LocalLedger(rule.monthly_limit, spent)
+            ledger = self.ledgers[key] = LocalLedger(limit, spent)
         return ledger
 
     # --- Console budgets (leases) ------------------------------------------

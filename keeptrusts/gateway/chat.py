@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 import orjson
@@ -10,49 +11,14 @@ from aiohttp import web
 
 from keeptrusts import wire
 from keeptrusts.gateway.app import Call, Gateway, json_response, new_request_id
-from keeptrusts.gateway.openai_format import estimate_tokens
+from keeptrusts.gateway.openai_format import estimate_tokens, message_text
 from keeptrusts.gateway.upstream import UpstreamTimeout, UpstreamUnavailable
 
 UPSTREAM_FIX = "Check the upstream URL (--upstream / KT_UPSTREAM_URL) and the network path to the LLM provider; `kt doctor` checks both."
 
 
-def text_positions(messages: list) -> list[tuple[int, int | None, str]]:
-    """Every piece of message text with where it lives, so redacted text can be written back."""
-    found = []
-    for index, message in enumerate(messages):
-        content = message.get("content")
-        if isinstance(content, str):
-            if content:
-                found.append((index, None, content))
-        elif isinstance(content, list):
-            for part_index, part in enumerate(content):
-                if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str):
-                    found.append((index, part_index, part["text"]))
-    return found
-
-
-def write_back(messages: list, positions: list, texts: list[str]) -> bool:
-    changed = False
-    for (index, part_index, old), new in zip(positions, texts):
-        if new == old:
-            continue
-        changed = True
-        if part_index is None:
-            messages[index]["content"] = new
-        else:
-            messages[index]["content"][part_index]["text"] = new
-    return changed
-
-
 def last_user_text(messages: list) -> str:
-    for message in reversed(messages):
-        if message.get("role") == "user":
-            content = message.get("content")
-            if isinstance(content, str):
-                return content
-            if isinstance(content, list):
-                return " ".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
-    return ""
+    return next((message_text(m) for m in reversed(messages) if m.get("role") == "user"), "")
 
 
 async def begin(gateway: Gateway, request: web.Request, endpoint: str) -> tuple[Call, dict] | web.Response:
@@ -73,16 +39,18 @@ async def begin(gateway: Gateway, request: web.Request, endpoint: str) -> tuple[
     return call, body
 
 
-def run_input_policies(gateway: Gateway, call: Call, policies, texts: list[str]):
+def run_policies(gateway: Gateway, call: Call, phase: str, evaluate, *args, **kwargs):
+    """Evaluate one phase; timing, event entries. A policy that raises is blocked inside the engine
+    (fail closed); an engine that raises becomes a block here."""
     started = time.perf_counter()
     try:
-        decision, new_texts = policies.evaluate_input(texts)
-    except Exception:  # a policy that raises fails closed (DESIGN §6)
-        gateway.metrics.inc("kt_gateway_policy_errors_total")
-        raise
-    gateway.metrics.observe("kt_gateway_policy_seconds", (("phase", "input"),), time.perf_counter() - started)
-    call.entries.extend(decision.entries)
-    return decision, new_texts
+        decision = evaluate(*args, **kwargs)
+    except Exception:
+        logging.getLogger("keeptrusts.gateway").exception("policy evaluation failed on the %s; blocking (fail closed)", phase)
+        return None
+    gateway.metrics.observe("kt_gateway_policy_seconds", (("phase", phase),), time.perf_counter() - started)
+    call.entries.extend(decision.entries())
+    return decision
 
 
 async def call_upstream(gateway: Gateway, call: Call, path: str, payload: bytes):
@@ -134,28 +102,28 @@ async def handle_chat(gateway: Gateway, request: web.Request) -> web.StreamRespo
     if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
         return gateway.fail(call, "invalid_request", '`messages` is required: a non-empty list of {"role", "content"} objects.', param="messages")
     call.stream = bool(body.get("stream"))
-    policies, allowed, team = gateway.policies_for(call.key)
+    policies, team = gateway.policies_for(call.key)
     if policies is None:
         return policy_unavailable(gateway, call)
-    positions = text_positions(messages)
     max_output = body.get("max_completion_tokens") or body.get("max_tokens")
-    rejected = await gateway.admit(call, policies, allowed, team, sum(len(p[2]) for p in positions),
-                                   max_output if isinstance(max_output, int) else None)
+    prompt_chars = sum(len(m["content"]) if isinstance(m.get("content"), str) else len(str(m.get("content") or "")) for m in messages)
+    rejected = await gateway.admit(call, policies, team, prompt_chars, max_output if isinstance(max_output, int) else None)
     if rejected is not None:
         return rejected
 
     changed = False
-    if policies.has_input_policies:
-        try:
-            decision, new_texts = run_input_policies(gateway, call, policies, [p[2] for p in positions])
-        except Exception:
+    decision = None
+    if policies.policies_for("input"):
+        decision = run_policies(gateway, call, "input", policies.evaluate_input, messages)
+        if decision is None:
             return policy_failed(gateway, call, "input")
         if decision.blocked_by is not None:
             gateway.release(call)
-            return gateway.input_blocked(call, decision)
-        changed = write_back(messages, positions, new_texts)
-    prompt = last_user_text(messages)
-    call.prompt_excerpt = gateway.excerpt(prompt)
+            return gateway.blocked(call, decision)
+        if decision.redacted:
+            body["messages"] = messages = decision.messages
+            changed = True
+    call.prompt_excerpt = gateway.excerpt(decision, last_user_text(messages))
 
     usage_asked = bool((body.get("stream_options") or {}).get("include_usage"))
     if call.stream and not usage_asked:
@@ -164,11 +132,28 @@ async def handle_chat(gateway: Gateway, request: web.Request) -> web.StreamRespo
     response = await call_upstream(gateway, call, "/chat/completions", orjson.dumps(body) if changed else call.raw_body)
     if isinstance(response, web.Response):
         return response
+    output = OutputContext(policies, messages, body.get("response_format"), decision.placeholders if decision else None)
     if call.stream:
         from keeptrusts.gateway.streaming import relay_stream
 
-        return await relay_stream(gateway, request, call, response, policies, usage_asked, prompt)
-    return await finish_chat(gateway, call, response, policies, prompt)
+        return await relay_stream(gateway, request, call, response, output, usage_asked)
+    return await finish_chat(gateway, call, response, output)
+
+
+class OutputContext:
+    """What output policies need from the request: the prompt, response_format and the input's placeholders."""
+
+    __slots__ = ("policies", "prompt", "response_format", "placeholders")
+
+    def __init__(self, policies, prompt, response_format, placeholders) -> None:
+        self.policies, self.prompt, self.response_format, self.placeholders = policies, prompt, response_format, placeholders
+
+    @property
+    def active(self) -> bool:
+        return bool(self.policies.policies_for("output"))
+
+    def guard(self):
+        return self.policies.output_guard(prompt=self.prompt, response_format=self.response_format, placeholders=self.placeholders)
 
 
 async def read_upstream_body(gateway: Gateway, call: Call, response) -> bytes | web.Response:
@@ -184,7 +169,7 @@ async def read_upstream_body(gateway: Gateway, call: Call, response) -> bytes | 
     return raw
 
 
-async def finish_chat(gateway: Gateway, call: Call, response, policies, prompt: str) -> web.Response:
+async def finish_chat(gateway: Gateway, call: Call, response, output: OutputContext) -> web.Response:
     raw = await read_upstream_body(gateway, call, response)
     if isinstance(raw, web.Response):
         return raw
@@ -198,27 +183,25 @@ async def finish_chat(gateway: Gateway, call: Call, response, policies, prompt: 
     call.tokens_in = int(usage.get("prompt_tokens") or 0)
     call.tokens_out = int(usage.get("completion_tokens") or 0)
     modified = False
-    first_text = ""
-    for choice in choices:
+    for position, choice in enumerate(choices):
         message = choice.get("message") or {}
         content = message.get("content")
         if not isinstance(content, str) or not content:
             continue
-        if policies.has_output_policies:
-            checked = time.perf_counter()
-            try:
-                decision, new_content = policies.evaluate_output(content, prompt=prompt, finish_reason=choice.get("finish_reason"))
-            except Exception:
+        decision = None
+        if output.active:
+            decision = run_policies(gateway, call, "output", output.policies.evaluate_output, content, prompt=output.prompt,
+                                    finish_reason=choice.get("finish_reason"), response_format=output.response_format,
+                                    placeholders=output.placeholders)
+            if decision is None:
                 return policy_failed(gateway, call, "output")
-            gateway.metrics.observe("kt_gateway_policy_seconds", (("phase", "output"),), time.perf_counter() - checked)
-            call.entries.extend(decision.entries)
             if decision.blocked_by is not None:
-                return gateway.input_blocked(call, decision)
-            if new_content != content:
-                message["content"] = content = new_content
+                return gateway.blocked(call, decision)
+            if decision.redacted:
+                message["content"] = decision.text
                 modified = True
-        first_text = first_text or content
-    call.response_excerpt = gateway.excerpt(first_text)
+        if position == 0:
+            call.response_excerpt = gateway.excerpt(decision, content)
     gateway.record(call, status=200)
     return json_response(orjson.dumps(data) if modified else raw, request_id=call.id)
 
@@ -231,9 +214,6 @@ def policy_unavailable(gateway: Gateway, call: Call) -> web.Response:
 
 
 def policy_failed(gateway: Gateway, call: Call, phase: str) -> web.Response:
-    import logging
-
-    logging.getLogger("keeptrusts.gateway").exception("a policy raised on the %s; blocking (fail closed)", phase)
     gateway.release(call)
     call.entries.append(wire.PolicyEntry(name="policy-error", type="policy", action="block", phase=phase))
     return gateway.fail(call, "policy_blocked",
@@ -250,30 +230,29 @@ async def handle_embeddings(gateway: Gateway, request: web.Request) -> web.Strea
     as_list = [inputs] if isinstance(inputs, str) else inputs
     if not isinstance(as_list, list) or not as_list:
         return gateway.fail(call, "invalid_request", "`input` is required: a string or a list of strings to embed.", param="input")
-    policies, allowed, team = gateway.policies_for(call.key)
+    policies, team = gateway.policies_for(call.key)
     if policies is None:
         return policy_unavailable(gateway, call)
     texts = [t for t in as_list if isinstance(t, str)]  # token-id arrays carry no text to check
-    rejected = await gateway.admit(call, policies, allowed, team, sum(len(t) for t in texts), 0)
+    rejected = await gateway.admit(call, policies, team, sum(len(t) for t in texts), 0)
     if rejected is not None:
         return rejected
     changed = False
-    if policies.has_input_policies and texts:
-        try:
-            decision, new_texts = run_input_policies(gateway, call, policies, texts)
-        except Exception:
+    decision = None
+    if policies.policies_for("input") and texts:
+        decision = run_policies(gateway, call, "input", policies.evaluate_input, texts)
+        if decision is None:
             return policy_failed(gateway, call, "input")
         if decision.blocked_by is not None:
             gateway.release(call)
-            return gateway.input_blocked(call, decision)
-        if new_texts != texts:
-            replaced = iter(new_texts)
-            body["input"] = [next(replaced) if isinstance(t, str) else t for t in as_list]
+            return gateway.blocked(call, decision)
+        if decision.redacted:
+            redacted = iter(decision.messages)
+            body["input"] = [next(redacted) if isinstance(t, str) else t for t in as_list]
             if isinstance(inputs, str):
                 body["input"] = body["input"][0]
             changed = True
-            texts = new_texts
-    call.prompt_excerpt = gateway.excerpt(texts[0] if texts else "")
+    call.prompt_excerpt = gateway.excerpt(decision, texts[0] if texts else "")
     response = await call_upstream(gateway, call, "/embeddings", orjson.dumps(body) if changed else call.raw_body)
     if isinstance(response, web.Response):
         return response

@@ -22,7 +22,10 @@ import msgspec
 import yaml
 
 from keeptrusts import __version__, wire
-from keeptrusts.gateway.policies import EMPTY, PolicyRuntime
+from keeptrusts.policy import PolicyError, PolicySet
+
+# A team without a policy text: nothing to check, every model allowed.
+EMPTY = PolicySet.from_yaml("policies: []\n", filename="<no policy>")
 
 log = logging.getLogger("keeptrusts.gateway.config")
 
@@ -34,7 +37,7 @@ class ConfigError(Exception):
 @dataclass(slots=True)
 class TeamState:
     slug: str
-    policies: PolicyRuntime
+    policies: PolicySet | None  # None: the team's policy does not load, its requests are blocked
     allowed_models: list[str] | None
     budget: wire.TeamBudget | None = None
     policy_version: int = 0
@@ -94,24 +97,16 @@ def load_keys_file(path: Path) -> dict[str, wire.KeyRecord]:
     return keys
 
 
-def load_policy_file(path: Path) -> PolicyRuntime:
+def load_policy_file(path: Path) -> PolicySet:
     try:
         text = path.read_text()
     except OSError as exc:
         raise ConfigError(f"cannot read policy file {path}: {exc.strerror} — check the --policy-config path") from None
     try:
-        return PolicyRuntime(text, source=str(path))
-    except Exception as exc:
-        raise ConfigError(f"policy file {path} has errors — run `kt policy lint --file {path}` to see them ({exc})") from None
-
-
-def load_package_prices() -> dict[str, wire.ModelPrice]:
-    """Model prices shipped as package data (DESIGN §8), for standalone gateways."""
-    try:
-        from keeptrusts.data import load_prices  # provided by the events/costs part when present
-    except ImportError:
-        return {}
-    return {model: wire.ModelPrice(input=float(p["input"]), output=float(p["output"])) for model, p in load_prices().items()}
+        return PolicySet.from_yaml(text, filename=str(path))
+    except PolicyError as exc:
+        problems = "\n".join(f"  {problem}" for problem in exc.errors)
+        raise ConfigError(f"policy file {path} has {len(exc.errors)} error(s); fix them (`kt policy lint --file {path}`):\n{problems}") from None
 
 
 # --- connected --------------------------------------------------------------
@@ -189,10 +184,11 @@ class ControlPlaneConfig:
                 policies = cached.policies  # parse once per policy_version
             else:
                 try:
-                    policies = PolicyRuntime(team.policy_yaml, source=f"team {team.slug} v{team.policy_version}") if team.policy_yaml.strip() else EMPTY
-                except Exception:
+                    policies = (PolicySet.from_yaml(team.policy_yaml, filename=f"team {team.slug} policy v{team.policy_version}")
+                                if team.policy_yaml.strip() else EMPTY)
+                except PolicyError as exc:
                     # Fail closed for that team only: its requests get blocked until the policy is fixed.
-                    log.exception("team %s policy v%s does not load", team.slug, team.policy_version)
+                    log.error("team %s policy v%s does not load: %s", team.slug, team.policy_version, exc)
                     policies = None
             teams[team.slug] = TeamState(team.slug, policies, team.allowed_models, team.budget, team.policy_version)
         self._team_cache = teams

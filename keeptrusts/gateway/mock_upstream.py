@@ -11,6 +11,8 @@ through a gateway unchanged, e.g. the OpenAI SDK's `extra_body={"mock": {"status
   x-mock-echo: 1          / "echo"       answer with the last user message as received
   x-mock-status: CODE     / "status"     answer with an OpenAI-shaped error of that status
   x-mock-delay-ms: N      / "delay_ms"   wait N ms before answering
+  x-mock-chunk-chars: N   / "chunk_chars" stream N-character pieces instead of words
+  x-mock-chunk-delay-ms: N / "chunk_delay_ms" wait N ms between streamed chunks
 `GET /_last_request` returns the last request received (path, headers, JSON body).
 """
 
@@ -148,7 +150,7 @@ async def stream_reply(request: web.Request, body: dict, reply: str, usage: dict
     await response.prepare(request)
     base = {"id": completion_id(body), "object": "chat.completion.chunk", "created": int(time.time()), "model": body["model"], "system_fingerprint": "fp_keeptrusts_mock"}
     include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-    chunk_delay = request.app[CHUNK_DELAY_MS] / 1000
+    chunk_delay = float(hook(request, body, "chunk_delay_ms") or request.app[CHUNK_DELAY_MS]) / 1000
 
     async def send(choices: list, **extra) -> None:
         chunk = dict(base, choices=choices, **extra)
@@ -157,7 +159,9 @@ async def stream_reply(request: web.Request, body: dict, reply: str, usage: dict
         await response.write(b"data: " + orjson.dumps(chunk) + b"\n\n")
 
     await send([{"index": 0, "delta": {"role": "assistant", "content": ""}, "logprobs": None, "finish_reason": None}])
-    for piece in split_into_chunks(reply):
+    chunk_chars = int(hook(request, body, "chunk_chars") or 0)
+    pieces = [reply[i:i + chunk_chars] for i in range(0, len(reply), chunk_chars)] if chunk_chars > 0 else split_into_chunks(reply)
+    for piece in pieces:
         if chunk_delay:
             await asyncio.sleep(chunk_delay)
         await send([{"index": 0, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}])

@@ -1,115 +1,76 @@
-"""`rate_limit` policies: requests and tokens per minute, per key, user or team.
+"""`rate_limit` policies (their arithmetic is `keeptrusts.policy.limits`) and failed-credential throttling.
 
-Fixed one-minute windows (UTC minute). Redis when REDIS_URL is set, so replicas share
-the count; otherwise process memory. A request is counted when admitted; its tokens are
-added once the upstream reports usage, so `tokens_per_minute` stops the *next* request
-after the window's tokens are spent (the request that crosses the line finishes).
+Counters live in Redis when REDIS_URL is set, so replicas share them; otherwise in
+process memory. A request is counted when admitted; its tokens are added once the
+upstream reports usage, so `tokens_per_minute` stops the *next* request after the
+window's tokens are spent.
 """
 
 from __future__ import annotations
 
-import logging
 import time
-from dataclasses import dataclass
 
-log = logging.getLogger("keeptrusts.gateway.ratelimit")
+from keeptrusts.policy import MemoryCounterStore, RateCheck, RateLimit, RateLimiter
 
-
-@dataclass(frozen=True, slots=True)
-class RateRule:
-    name: str
-    requests_per_minute: int | None
-    tokens_per_minute: int | None
-    scope: str  # key | user | team
-    action: str  # block | log
+TTL_SECONDS = RateLimiter.TTL
 
 
-@dataclass(slots=True)
-class Verdict:
-    rule: RateRule
-    retry_after: int  # seconds until the window resets
-    what: str  # "requests" | "tokens"
-    limit: int
-
-
-def scope_id(rule: RateRule, key_id: str, user: str, team: str) -> str:
-    return {"key": key_id, "user": user, "team": team}.get(rule.scope, key_id)
-
-
-def _window(now: float) -> tuple[int, int]:
-    minute = int(now // 60)
-    return minute, 60 - int(now % 60)
+def scope_id(limit: RateLimit, key_id: str, user: str, team: str) -> str:
+    return {"key": key_id, "user": user, "team": team}.get(limit.scope, key_id)
 
 
 class MemoryRateLimiter:
     def __init__(self) -> None:
-        self._counts: dict[tuple, list] = {}  # (rule, scope id) -> [minute, requests, tokens]
+        self.limiter = RateLimiter(MemoryCounterStore())
 
-    async def admit(self, rules, key_id: str, user: str, team: str) -> list[Verdict]:
-        minute, retry_after = _window(time.time())
-        over = []
-        for rule in rules:
-            slot = self._slot(rule, scope_id(rule, key_id, user, team), minute)
-            if rule.requests_per_minute is not None and slot[1] >= rule.requests_per_minute:
-                over.append(Verdict(rule, retry_after, "requests", rule.requests_per_minute))
-            elif rule.tokens_per_minute is not None and slot[2] >= rule.tokens_per_minute:
-                over.append(Verdict(rule, retry_after, "tokens", rule.tokens_per_minute))
-        if not any(v.rule.action == "block" for v in over):
-            for rule in rules:
-                self._slot(rule, scope_id(rule, key_id, user, team), minute)[1] += 1
-        return over
+    async def admit(self, limits, key_id: str, user: str, team: str) -> list[tuple[RateLimit, RateCheck]]:
+        checks = [(limit, self.limiter.hit(limit, scope_id(limit, key_id, user, team))) for limit in limits]
+        return [(limit, check) for limit, check in checks if check.limited]
 
-    async def add_tokens(self, rules, key_id: str, user: str, team: str, tokens: int) -> None:
-        minute, _ = _window(time.time())
-        for rule in rules:
-            if rule.tokens_per_minute is not None:
-                self._slot(rule, scope_id(rule, key_id, user, team), minute)[2] += tokens
-
-    def _slot(self, rule: RateRule, ident: str, minute: int) -> list:
-        slot = self._counts.get((rule.name, ident))
-        if slot is None or slot[0] != minute:
-            slot = self._counts[(rule.name, ident)] = [minute, 0, 0]
-        return slot
+    async def add_tokens(self, limits, key_id: str, user: str, team: str, tokens: int) -> None:
+        for limit in limits:
+            self.limiter.record_tokens(limit, scope_id(limit, key_id, user, team), tokens)
 
 
 class RedisRateLimiter:
-    """Same windows in Redis: one pipelined round trip per request."""
+    """The same sliding windows with the counters in Redis: two pipelined round trips per request."""
 
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis
 
         self.redis = redis.from_url(url)
 
-    def _keys(self, rule: RateRule, ident: str, minute: int) -> tuple[str, str]:
-        base = f"kt:rl:{rule.name}:{ident}:{minute}"
-        return base + ":r", base + ":t"
-
-    async def admit(self, rules, key_id: str, user: str, team: str) -> list[Verdict]:
-        minute, retry_after = _window(time.time())
+    async def admit(self, limits, key_id: str, user: str, team: str) -> list[tuple[RateLimit, RateCheck]]:
+        now = time.time()
         pipe = self.redis.pipeline(transaction=False)
-        for rule in rules:
-            req_key, tok_key = self._keys(rule, scope_id(rule, key_id, user, team), minute)
-            pipe.incr(req_key)
-            pipe.expire(req_key, 120)
-            pipe.get(tok_key)
-        results = await pipe.execute()
-        over = []
-        for index, rule in enumerate(rules):
-            requests, _, tokens = results[index * 3: index * 3 + 3]
-            if rule.requests_per_minute is not None and requests > rule.requests_per_minute:
-                over.append(Verdict(rule, retry_after, "requests", rule.requests_per_minute))
-            elif rule.tokens_per_minute is not None and int(tokens or 0) >= rule.tokens_per_minute:
-                over.append(Verdict(rule, retry_after, "tokens", rule.tokens_per_minute))
+        for limit in limits:
+            ident = scope_id(limit, key_id, user, team)
+            pipe.mget(*limit.bucket_keys(ident, now, "requests"), *limit.bucket_keys(ident, now, "tokens"))
+        counts = await pipe.execute()
+        over, admitted = [], []
+        for limit, values in zip(limits, counts):
+            requests_now, requests_before, tokens_now, tokens_before = (int(v or 0) for v in values)
+            check = limit.decide(now, requests=(requests_now, requests_before), tokens=(tokens_now, tokens_before))
+            if check.limited:
+                over.append((limit, check))
+            if check.action != "block":
+                admitted.append(limit)
+        if admitted and not any(check.action == "block" for _, check in over):
+            pipe = self.redis.pipeline(transaction=False)
+            for limit in admitted:
+                key = limit.bucket_keys(scope_id(limit, key_id, user, team), now, "requests")[0]
+                pipe.incrby(key, 1)
+                pipe.expire(key, TTL_SECONDS)
+            await pipe.execute()
         return over
 
-    async def add_tokens(self, rules, key_id: str, user: str, team: str, tokens: int) -> None:
-        minute, _ = _window(time.time())
+    async def add_tokens(self, limits, key_id: str, user: str, team: str, tokens: int) -> None:
+        now = time.time()
         pipe = self.redis.pipeline(transaction=False)
-        for rule in rules:
-            if rule.tokens_per_minute is not None:
-                _, tok_key = self._keys(rule, scope_id(rule, key_id, user, team), minute)
-                pipe.incrby(tok_key, tokens)
-                pipe.expire(tok_key, 120)
+        for limit in limits:
+            key = limit.bucket_keys(scope_id(limit, key_id, user, team), now, "tokens")[0]
+            pipe.incrby(key, tokens)
+            pipe.expire(key, TTL_SECONDS)
         await pipe.execute()
 
     async def close(self) -> None:

@@ -1,17 +1,18 @@
 """Relaying an SSE chat stream: chunks pass through as they arrive.
 
-When output policies act on the stream, each choice's text goes through the engine's
-streaming guard, which releases text at once except a short trailing suffix that could
-still be the start of an entity (so an email split across two chunks is still caught).
-An output block ends the stream with an OpenAI-shaped error event. The usage chunk is
-always requested upstream (for events and budgets) and stripped again when the client
-did not ask for it. A client that goes away closes the upstream call.
+When output policies apply, each choice's text goes through the engine's streaming
+guard (`keeptrusts.policy.stream.OutputGuard`), which releases text at once except a
+short trailing suffix that could still be the start of an entity — so an email split
+across two chunks is still caught — and the gateway releases that suffix anyway when no
+new text arrives within HOLD_CAP_SECONDS. An output block ends the stream with an
+OpenAI-shaped error event. The usage chunk is always requested upstream (events and
+budgets need it) and stripped again when the client did not ask for it. A client that
+goes away closes the upstream call.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 
 import orjson
@@ -21,9 +22,9 @@ from keeptrusts import wire
 from keeptrusts.gateway.app import Call, Gateway
 from keeptrusts.gateway.openai_format import estimate_tokens
 
-log = logging.getLogger("keeptrusts.gateway.streaming")
-
+HOLD_CAP_SECONDS = 0.25
 DONE = b"data: [DONE]\n\n"
+_EOF = object()
 
 
 def sse(payload: bytes) -> bytes:
@@ -31,32 +32,42 @@ def sse(payload: bytes) -> bytes:
 
 
 class StreamState:
-    def __init__(self, policies, prompt: str) -> None:
-        self.policies = policies
-        self.prompt = prompt
+    def __init__(self, output) -> None:
+        self.output = output
         self.guards: dict[int, object] = {}
         self.texts: dict[int, list[str]] = {}
         self.finish: dict[int, str | None] = {}
-        self.blocked: wire.PolicyEntry | None = None
+        self.blocked = None  # the PolicyResult that blocked the output
+        self.decision = None  # choice 0's output Decision, for the redacted excerpt
         self.usage: dict | None = None
+        self.template: dict = {}  # id/model/created of the stream, for chunks the gateway writes itself
 
     def guard(self, index: int):
         guard = self.guards.get(index)
         if guard is None:
-            guard = self.guards[index] = self.policies.stream_guard(prompt=self.prompt)
+            guard = self.guards[index] = self.output.guard()
         return guard
 
+    def held(self) -> bool:
+        return any(guard.held for guard in self.guards.values())
 
-async def relay_stream(gateway: Gateway, request: web.Request, call: Call, upstream, policies, usage_asked: bool,
-                       prompt: str) -> web.StreamResponse:
+
+async def relay_stream(gateway: Gateway, request: web.Request, call: Call, upstream, output, usage_asked: bool) -> web.StreamResponse:
     out = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "x-request-id": call.id})
     await out.prepare(request)
-    state = StreamState(policies, prompt)
-    guarded = policies.has_output_policies
+    state = StreamState(output)
+    guarded = output.active
     status, error_code = 200, None
     started = time.perf_counter()
+    lines = upstream_lines(upstream) if guarded else None
     try:
-        async for line in upstream.content:
+        while True:
+            if guarded:
+                line = await next_line(lines, state, out)
+            else:
+                line = await upstream.content.readline() or _EOF
+            if line is _EOF:
+                break
             if not line.startswith(b"data:"):
                 continue
             payload = line[5:].strip()
@@ -66,94 +77,143 @@ async def relay_stream(gateway: Gateway, request: web.Request, call: Call, upstr
                 chunk = orjson.loads(payload)
             except orjson.JSONDecodeError:
                 continue  # not a JSON event: nothing a client could use
-            data = relay_chunk(gateway, call, state, chunk, payload, usage_asked, guarded)
+            data = relay_chunk(state, chunk, payload, usage_asked, guarded)
+            if state.blocked is not None:
+                break
             if data:
                 await out.write(data)
-            if state.blocked is not None:
-                status, error_code = 403, "policy_blocked"
-                await out.write(sse(orjson.dumps(wire.error_body("policy_blocked", blocked_message(call, state.blocked), state.blocked.name))))
-                break
-        if state.blocked is None:
-            tail = finish_guards(gateway, call, state)
-            if state.blocked is not None:
-                status, error_code = 403, "policy_blocked"
-                await out.write(sse(orjson.dumps(wire.error_body("policy_blocked", blocked_message(call, state.blocked), state.blocked.name))))
-            else:
-                if tail:
-                    await out.write(tail)
-                await out.write(DONE)
+        if guarded:
+            tail = finish_guards(call, state)
+            if tail and state.blocked is None:
+                await out.write(tail)
+        if state.blocked is not None:
+            status, error_code = 403, "policy_blocked"
+            await out.write(sse(orjson.dumps(wire.error_body("policy_blocked", blocked_message(call, state.blocked), state.blocked.name))))
+        else:
+            await out.write(DONE)
     except (ConnectionResetError, asyncio.CancelledError):
         status, error_code = 499, "client_closed"  # the client went away; stop paying for tokens nobody reads
     except asyncio.TimeoutError:
         status, error_code = 504, "upstream_timeout"
         await safe_write(out, sse(orjson.dumps(wire.error_body("upstream_timeout", "The upstream LLM stopped streaming mid-answer. Retry later."))))
     finally:
+        if lines is not None:
+            lines.cancel()
         upstream.close()
     call.upstream_ms = round((call.upstream_ms or 0) + (time.perf_counter() - started) * 1000, 3)
     account_usage(call, state)
-    text = "".join(state.texts.get(0, []))
-    call.response_excerpt = gateway.excerpt(text)
-    action = "error" if status in (499, 504) else None
+    call.response_excerpt = gateway.excerpt(state.decision, "".join(state.texts.get(0, [])))
     if status == 403:
         gateway.release(call)
-    gateway.record(call, status=status, action=action, error_code=error_code if status != 403 else "policy_blocked")
+    gateway.record(call, status=status, action="error" if status in (499, 504) else None, error_code=error_code)
     await safe_write_eof(out)
     return out
 
 
-def relay_chunk(gateway: Gateway, call: Call, state: StreamState, chunk: dict, payload: bytes, usage_asked: bool,
-                guarded: bool) -> bytes | None:
-    """Return the bytes to send for one upstream chunk (None to send nothing)."""
+def upstream_lines(upstream) -> asyncio.Queue:
+    """Read upstream lines in a task so the relay can wait on them with a time cap (cancelling a
+    queue get is safe; cancelling a half-read line is not)."""
+    queue: asyncio.Queue = asyncio.Queue()
+
+    async def pump():
+        try:
+            async for line in upstream.content:
+                queue.put_nowait(line)
+        except Exception as exc:  # surfaces in the relay
+            queue.put_nowait(exc)
+        queue.put_nowait(_EOF)
+
+    task = asyncio.ensure_future(pump())
+    queue.cancel = task.cancel  # type: ignore[attr-defined]
+    return queue
+
+
+async def next_line(lines: asyncio.Queue, state: StreamState, out: web.StreamResponse):
+    while True:
+        if not state.held():
+            item = await lines.get()
+        else:
+            try:
+                item = await asyncio.wait_for(lines.get(), HOLD_CAP_SECONDS)
+            except asyncio.TimeoutError:
+                await release_held(state, out)
+                continue
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+async def release_held(state: StreamState, out: web.StreamResponse) -> None:
+    """The time cap passed without new text: send what the guards hold back."""
+    for index, guard in state.guards.items():
+        text = guard.flush()
+        if guard.blocked:
+            state.blocked = guard.blocked_by
+            return
+        if text:
+            await out.write(content_chunk(state, index, text))
+
+
+def content_chunk(state: StreamState, index: int, text: str) -> bytes:
+    chunk = dict(state.template, object="chat.completion.chunk",
+                 choices=[{"index": index, "delta": {"content": text}, "logprobs": None, "finish_reason": None}])
+    return sse(orjson.dumps(chunk))
+
+
+def relay_chunk(state: StreamState, chunk: dict, payload: bytes, usage_asked: bool, guarded: bool) -> bytes | None:
+    """The bytes to send for one upstream chunk (None to send nothing)."""
     if chunk.get("usage"):
         state.usage = chunk["usage"]
     choices = chunk.get("choices")
     if not choices:
         # The usage-only chunk (or a provider's keep-alive): forward only when the client asked for usage.
         return sse(payload) if usage_asked and chunk.get("usage") else None
+    if not state.template:
+        state.template = {k: chunk[k] for k in ("id", "created", "model", "system_fingerprint") if k in chunk}
     modified = False
     if not usage_asked and "usage" in chunk:
         del chunk["usage"]
         modified = True
     for choice in choices:
         index = choice.get("index", 0)
-        delta = choice.get("delta") or {}
+        delta = choice.get("delta")
+        if not isinstance(delta, dict):
+            delta = choice["delta"] = {}
         content = delta.get("content")
         if choice.get("finish_reason"):
             state.finish[index] = choice["finish_reason"]
         if content:
             state.texts.setdefault(index, []).append(content)
-        if guarded and (content or choice.get("finish_reason")):
-            guard = state.guard(index)
-            released = guard.feed(content or "")
-            if guard.blocked is not None:
-                state.blocked = guard.blocked
-                return None
-            if choice.get("finish_reason"):
-                released += guard.flush()
-                if guard.blocked is not None:
-                    state.blocked = guard.blocked
-                    return None
-            if released != (content or ""):
-                delta["content"] = released
-                modified = True
+        if not guarded or not (content or choice.get("finish_reason")):
+            continue
+        guard = state.guard(index)
+        released = guard.feed(content) if content else ""
+        if choice.get("finish_reason") and not guard.blocked:
+            released += guard.flush()  # the choice is complete: nothing more can extend an entity
+        if guard.blocked:
+            state.blocked = guard.blocked_by
+            return None
+        if released != (content or ""):
+            if content is None and not released:
+                continue
+            delta["content"] = released
+            modified = True
     return sse(orjson.dumps(chunk)) if modified else sse(payload)
 
 
-def finish_guards(gateway: Gateway, call: Call, state: StreamState) -> bytes | None:
-    """At the end of the stream: whole-answer policies (quality) and each guard's entries."""
-    if not state.policies.has_output_policies:
-        return None
+def finish_guards(call: Call, state: StreamState) -> bytes | None:
+    """At the end of the stream: whole-answer policies (quality) and each guard's event entries."""
+    tails = []
     for index, guard in sorted(state.guards.items()):
-        tail = guard.flush()
-        entries = guard.finish(finish_reason=state.finish.get(index))
-        call.entries.extend(entries)
-        if guard.blocked is not None:
-            state.blocked = guard.blocked
-            return None
+        tail, decision = guard.finish(state.finish.get(index))
+        call.entries.extend(decision.entries())
+        if index == 0:
+            state.decision = decision
+        if decision.blocked_by is not None and state.blocked is None:
+            state.blocked = decision.blocked_by
         if tail:  # a stream that ended without finish_reason: release what was held back
-            chunk = {"object": "chat.completion.chunk", "choices": [{"index": index, "delta": {"content": tail}, "finish_reason": None}]}
-            return sse(orjson.dumps(chunk))
-    return None
+            tails.append(content_chunk(state, index, tail))
+    return b"".join(tails) or None
 
 
 def account_usage(call: Call, state: StreamState) -> None:
@@ -161,11 +221,11 @@ def account_usage(call: Call, state: StreamState) -> None:
         call.tokens_in = int(state.usage.get("prompt_tokens") or 0)
         call.tokens_out = int(state.usage.get("completion_tokens") or 0)
     else:  # the stream was cut before the usage chunk: estimate what was produced
-        call.tokens_out = sum(estimate_tokens("".join(parts)) for parts in state.texts.values()) if state.texts else 0
+        call.tokens_out = sum(estimate_tokens("".join(parts)) for parts in state.texts.values())
 
 
-def blocked_message(call: Call, entry: wire.PolicyEntry) -> str:
-    return (f"Blocked by policy '{entry.name}' ({entry.type}) on the output; the rest of the answer was withheld. "
+def blocked_message(call: Call, result) -> str:
+    return (f"Blocked by policy '{result.name}': {result.summary()}. The rest of the answer was withheld. "
             f"Event id {call.id}: see it with `kt events list --since 1h --action block`.")
 
 

@@ -14,6 +14,7 @@ import aiohttp
 
 CONNECT_TIMEOUT = 10.0
 RETRIES = 2
+PROBE_SECONDS = 5.0
 
 
 class UpstreamUnavailable(Exception):
@@ -32,6 +33,7 @@ class Upstream:
         self.session: aiohttp.ClientSession | None = None
         self.last_error: str | None = None
         self.last_ok: float | None = None
+        self._probed = 0.0
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=30, enable_cleanup_closed=True)
@@ -73,6 +75,24 @@ class Upstream:
                 return resp.status, await resp.read()
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             raise UpstreamUnavailable(f"cannot reach the upstream LLM at {self.base_url} ({type(exc).__name__})") from None
+
+    async def probe(self) -> None:
+        """Refresh reachability for /healthz (at most every PROBE_SECONDS): GET {base}/models."""
+        now = time.time()
+        if now - self._probed < PROBE_SECONDS:
+            return
+        self._probed = now
+        try:
+            async with self.session.get(self.base_url + "/models", headers=self.headers(), timeout=aiohttp.ClientTimeout(total=2)) as resp:
+                await resp.read()
+                if resp.status == 401 or resp.status == 403:
+                    self.last_error = f"the upstream refused KT_UPSTREAM_API_KEY (HTTP {resp.status})"
+                elif resp.status >= 500:
+                    self.last_error = f"HTTP {resp.status} from {self.base_url}/models"
+                else:
+                    self.last_ok, self.last_error = now, None
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            self.last_error = f"cannot reach {self.base_url} ({type(exc).__name__})"
 
     def status(self) -> dict:
         return {"url": self.base_url, "status": "down" if self.last_error and self.last_error != "timeout" else "ok",

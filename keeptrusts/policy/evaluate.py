@@ -24,6 +24,7 @@ from keeptrusts.policy.types import DetectorResult, Span
 # prompt-injection does not score them (a system prompt *is* instructions).
 TRUSTED_ROLES = frozenset({"system", "developer"})
 SEPARATOR = "\n\n"
+EXCERPT_MARGIN = 64  # detect a little past the cut so an entity across it is still recognised
 
 
 class PolicyError(ValueError):
@@ -121,6 +122,8 @@ class Decision:
     messages: list | None = None  # the redacted messages when messages were given
     _source: str = ""
     _sensitive: list[Span] = field(default_factory=list)
+    _detectors: "Detectors | None" = None  # to redact excerpts the policies did not cover
+    _covered: bool = False  # a pii-detector (all types) and a dlp-filter (all detectors) ran on the text
 
     @property
     def blocked(self) -> bool:
@@ -139,8 +142,19 @@ class Decision:
         return [r.entry() for r in self.results if r.reportable]
 
     def excerpt(self, limit: int = 500) -> str:
-        """The text with every PII/secret finding replaced, whatever the policy's action: for event excerpts."""
-        return redact(self._source, self._sensitive, self.placeholders)[:limit]
+        """The first `limit` characters with every PII and secret replaced — whatever the policies' actions,
+        and even when the set has no pii-detector or dlp-filter: for event excerpts (DESIGN §7).
+        Returns '' when a detector fails: no excerpt rather than an unredacted one."""
+        head = self._source[: limit + EXCERPT_MARGIN]
+        spans = [s for s in self._sensitive if s.start < len(head)]
+        if not self._covered and self._detectors is not None:
+            try:
+                spans += self._detectors.get("pii")(head, frozenset(ENTITY_TYPES)).spans
+                spans += self._detectors.get("secrets")(head).spans
+            except Exception:  # noqa: BLE001 - fail closed
+                return ""
+        spans = [Span(s.start, min(s.end, len(head)), s.type) for s in spans]  # an entity cut at the edge is still hidden
+        return redact(head, spans, self.placeholders)[:limit]
 
     def block_message(self) -> str:
         result = self.blocked_by
@@ -237,7 +251,17 @@ class PolicySet:
         else:
             text, messages = pieces.text, pieces.original_messages()
         action = wire.strongest_action(r.action for r in results)
-        return Decision(phase, action, results, placeholders, text, messages, pieces.text, sensitive)
+        return Decision(phase, action, results, placeholders, text, messages, pieces.text, sensitive,
+                        self.detectors, covers_all_sensitive(self.policies_for(phase), results))
+
+
+def covers_all_sensitive(policies, results) -> bool:
+    """Whether every PII entity type and every secret detector already ran (without error) on the text."""
+    failed = {r.name for r in results if r.error}
+    ran = [p for p in policies if p.name not in failed]
+    pii = any(p.type == "pii-detector" and set(p.options["entity_types"]) >= set(ENTITY_TYPES) for p in ran)
+    dlp = any(p.type == "dlp-filter" and not p.options["detectors"] for p in ran)
+    return pii and dlp
 
 
 def _is_glob(pattern: str) -> bool:

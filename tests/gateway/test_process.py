@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.gateway.conftest import ALICE_KEY, write_keys
+from tests.gateway.conftest import ALICE_KEY, needs_detectors, write_keys
 
 REPO = Path(__file__).resolve().parents[2]
 KT = [sys.executable, "-m", "keeptrusts.cli"]
@@ -53,9 +53,12 @@ def mock_process():
 def gateway_process(tmp_path, mock_process):
     procs = []
 
-    def start(*extra, delay_ms: int | None = None):
+    def start(*extra, policy: Path | None = None):
         keys = write_keys(tmp_path / "keys.yaml", (ALICE_KEY, "alice@example.com", "platform"))
-        args = ["gateway", "run", "--policy-config", str(REPO / "examples" / "team-policy.yaml"), "--port", "0", "--host", "127.0.0.1",
+        if policy is None:
+            policy = tmp_path / "policy.yaml"
+            policy.write_text("policies:\n  - {name: team-secrets, type: dlp-filter, action: block}\n")
+        args = ["gateway", "run", "--policy-config", str(policy), "--port", "0", "--host", "127.0.0.1",
                 "--upstream", f"http://127.0.0.1:{mock_process}/v1", "--keys-file", str(keys),
                 "--events-file", str(tmp_path / "events.jsonl"), *extra]
         proc, port = spawn(args)
@@ -67,8 +70,9 @@ def gateway_process(tmp_path, mock_process):
         stop(proc)
 
 
+@needs_detectors("pii", "content", "injection")
 def test_seed_curl_line_works_as_written(gateway_process):
-    _, port = gateway_process()
+    _, port = gateway_process(policy=REPO / "examples" / "team-policy.yaml")
     # The seed's Day 2 line, with gateway.internal:41002 read as this test's address.
     result = subprocess.run(
         ["curl", "-s", "-X", "POST", f"http://127.0.0.1:{port}/v1/chat/completions",

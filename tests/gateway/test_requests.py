@@ -94,3 +94,35 @@ def test_concurrent_clients_all_get_their_answers(start_gateway):
     [t.join() for t in threads]
     assert results == [200] * 20
     assert len({e["id"] for e in gw.events()}) == 20
+
+
+def test_client_that_disconnects_mid_stream_ends_the_upstream_call(start_gateway):
+    gw = start_gateway()
+    body = dict(HELLO, stream=True, mock={"chunk_delay_ms": 50})  # ~80 chunks: 4 s if read to the end
+    started = time.perf_counter()
+    with httpx.stream("POST", gw.url + "/v1/chat/completions", headers=AUTH, json=body) as response:
+        for index, _ in enumerate(response.iter_lines()):
+            if index == 3:
+                break  # leaves the stream: the connection closes
+    deadline = time.perf_counter() + 3
+    events = []
+    while not events and time.perf_counter() < deadline:
+        time.sleep(0.1)
+        events = gw.events()
+    [event] = events
+    assert event["status"] == 499 and event["error_code"] == "client_closed" and event["stream"] is True
+    assert time.perf_counter() - started < 3  # the gateway stopped relaying long before the answer would have ended
+
+
+def test_keys_file_accepts_sha256_digests(start_gateway, tmp_path):
+    import hashlib
+
+    gw = start_gateway()
+    secret = "kt_gk_only_the_digest_is_on_disk_000000000000"
+    keys = tmp_path / "digest-keys.yaml"
+    keys.write_text(f"keys:\n  - {{key: 'sha256:{hashlib.sha256(secret.encode()).hexdigest()}', user: carol@example.com, team: platform}}\n")
+    from keeptrusts.gateway.config import load_keys_file
+
+    gw.gateway.state.keys = load_keys_file(keys)
+    response = httpx.post(gw.url + "/v1/chat/completions", headers={"Authorization": f"Bearer {secret}"}, json=HELLO)
+    assert response.status_code == 200

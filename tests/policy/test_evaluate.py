@@ -143,6 +143,27 @@ def test_log_and_escalate_do_not_change_the_text_but_the_excerpt_is_redacted():
     assert decision.excerpt() == "ping [EMAIL_1]"
 
 
+def test_excerpt_is_redacted_even_without_pii_or_dlp_policies():
+    policy_set = PolicySet.from_yaml("policies:\n  - {name: budget, type: cost_limit, monthly_limit: 10}\n",
+                                     detectors=TEST_DETECTORS)
+    decision = policy_set.evaluate_input("from alice@example.com key sk_live_abcdefgh1234")
+    assert decision.action == "allow" and decision.text.startswith("from alice@")
+    assert decision.excerpt() == "from [EMAIL_1] key [SECRET_1]"
+
+
+def test_excerpt_hides_an_entity_cut_at_the_limit(policy_set):
+    decision = policy_set.evaluate_input("x" * 10 + " alice@example.com")
+    assert decision.excerpt(limit=15) == "x" * 10 + " [EMA"
+
+
+def test_excerpt_is_empty_when_a_detector_fails():
+    def broken(text, entity_types):
+        raise RuntimeError("boom")
+
+    policy_set = PolicySet.from_yaml("policies: []\n", detectors=Detectors(pii=broken, secrets=secrets_detect))
+    assert policy_set.evaluate_input("alice@example.com").excerpt() == ""
+
+
 def test_disabled_policies_do_not_run():
     text = "policies:\n  - {name: pii, type: pii-detector, enabled: false}\n"
     policy_set = PolicySet.from_yaml(text, detectors=Detectors(pii=pii_detect))

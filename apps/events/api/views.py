@@ -42,6 +42,12 @@ FILTER_DOCS = [
 class EventsBaseView(ScopedAPIView):
     allowed_params = FILTER_PARAMS
 
+    def perform_content_negotiation(self, request, force=False):
+        # These views write their own bodies (JSON, CSV, JSONL, SSE); `Accept` and
+        # `format` pick nothing here, and errors are always JSON.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
     def scoped_queryset(self, scope):
         return event_queryset(scope)
 
@@ -147,11 +153,6 @@ def csv_policies(policies) -> str:
 class EventExportView(EventsBaseView):
     allowed_params = FILTER_PARAMS + ("format",)
 
-    def perform_content_negotiation(self, request, force=False):
-        # `format` here picks the export file type, not DRF's renderer; errors are JSON.
-        renderer = JSONRenderer()
-        return renderer, renderer.media_type
-
     @extend_schema(summary="Export events (streamed csv or jsonl)", parameters=FILTER_DOCS + [
         OpenApiParameter("format", OpenApiTypes.STR, enum=list(EXPORT_FORMATS))], responses={200: OpenApiTypes.BINARY})
     def get(self, request):
@@ -204,6 +205,7 @@ class EventStreamView(EventsBaseView):
     allowed_params = FILTER_PARAMS + ("last_event_id", "timeout")
     poll_seconds = 1.0
     heartbeat_seconds = 15.0
+    max_seconds = 300  # then the client reconnects with Last-Event-ID (frees the worker thread)
 
     @extend_schema(summary="Live events (text/event-stream)", parameters=FILTER_DOCS + [
         OpenApiParameter("timeout", OpenApiTypes.INT, description="seconds before the server ends the stream "
@@ -211,7 +213,7 @@ class EventStreamView(EventsBaseView):
         responses={200: OpenApiTypes.STR})
     def get(self, request):
         filterset = self.filtered(request)
-        timeout = int_param(request, "timeout", 300, 1, 300)
+        timeout = int_param(request, "timeout", self.max_seconds, 1, 300)
         resume = request.META.get("HTTP_LAST_EVENT_ID") or request.query_params.get("last_event_id")
         position = self.parse_position(resume)
         response = StreamingHttpResponse(self.events(filterset.qs, position, timeout),

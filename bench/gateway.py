@@ -1,0 +1,267 @@
+"""Gateway overhead, side by side in one run: direct to the mock, through a bare proxy, through the gateway.
+
+    python bench/gateway.py                      # defaults: full-policy.yaml, 1 KB prompt, 1 worker
+    python bench/gateway.py --workers 2 --seconds 10 --c1-requests 1000
+    python bench/gateway.py --profile prof.txt   # also: cProfile of the gateway under the c=64 load
+
+Everything runs on this machine: `kt mock-upstream`, `bench/bare_proxy.py` and `kt gateway run`
+(standalone, examples/full-policy.yaml) as subprocesses on ephemeral ports; the load generator is
+this process (aiohttp + uvloop). Measured:
+- concurrency 1: latency p50/p99 of each path; "added" = path minus direct, requests interleaved
+  across the three paths so drift in machine load hits them equally;
+- concurrency 64: throughput and p99 of each path for --seconds each;
+- streaming: time to first content chunk (TTFT) at concurrency 1, and its overhead over direct;
+- RSS of the gateway (all workers) at the end of the load.
+Results go to stdout (markdown) and bench/results/gateway-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+KEY = "kt_gk_bench000000000000000000000000000000000"
+PROMPT = ("Please review the following function and suggest improvements to readability and error handling. " * 11)[:1024]
+
+
+def spawn(args: list[str], env: dict | None = None) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=dict(os.environ, **(env or {})))
+    line = proc.stdout.readline()
+    match = re.search(r"listening on http://[\d.]+:(\d+)", line)
+    if not match:
+        proc.kill()
+        raise SystemExit(f"{args[:4]} did not start: {line!r}")
+    return proc, int(match.group(1))
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def rss_mb(pid: int) -> float:
+    """RSS of a process and its children (the gateway's workers), in MB."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (workers): robust to a shared, busy machine."""
+    total = 0.0
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+async def one(session: aiohttp.ClientSession, url: str, body: bytes) -> float:
+    started = time.perf_counter()
+    async with session.post(url, data=body, headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}) as resp:
+        await resp.read()
+        if resp.status != 200:
+            raise SystemExit(f"{url} answered {resp.status}: {(await resp.read())[:300]!r}")
+    return (time.perf_counter() - started) * 1000
+
+
+async def ttft(session: aiohttp.ClientSession, url: str, body: bytes) -> float:
+    started = time.perf_counter()
+    first = None
+    async with session.post(url, data=body, headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}) as resp:
+        async for line in resp.content:
+            if first is None and b'"content":"' in line and b'"content":""' not in line:
+                first = (time.perf_counter() - started) * 1000
+    return first if first is not None else float("nan")
+
+
+async def sequential(targets: dict[str, str], body: bytes, count: int, measure) -> dict[str, list[float]]:
+    results = {name: [] for name in targets}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        for name, url in targets.items():  # warm-up: connections, caches, detector loading
+            for _ in range(30):
+                await measure(session, url, body)
+        for _ in range(count):
+            for name, url in targets.items():
+                results[name].append(await measure(session, url, body))
+    return results
+
+
+async def concurrent(url: str, body: bytes, concurrency: int, seconds: float) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        for _ in range(concurrency):
+            await one(session, url, body)
+        deadline = time.perf_counter() + seconds
+
+        async def worker():
+            while time.perf_counter() < deadline:
+                latencies.append(await one(session, url, body))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return len(latencies) / elapsed, latencies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Gateway overhead vs direct and a bare proxy (see module docstring).")
+    parser.add_argument("--policy", default=str(REPO / "examples" / "full-policy.yaml"))
+    parser.add_argument("--workers", type=int, default=1, help="processes for the bare proxy and for the gateway")
+    parser.add_argument("--c1-requests", type=int, default=400, help="requests per path at concurrency 1")
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=6.0, help="duration per path at --concurrency")
+    parser.add_argument("--stream-requests", type=int, default=150)
+    parser.add_argument("--profile", help="write a cProfile summary of the gateway under load to this file")
+    parser.add_argument("--py-spy", help="sample the gateway with py-spy during its c=64 run; write a top-functions summary here")
+    args = parser.parse_args()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+
+    tmp = Path(tempfile.mkdtemp(prefix="kt-bench-"))
+    (tmp / "keys.yaml").write_text(f"keys:\n  - {{key: {KEY}, user: bench@example.com, team: platform}}\n")
+    kt = [sys.executable, "-m", "keeptrusts.cli"]
+    mock, mock_port = spawn(kt + ["mock-upstream", "--port", "0"])
+    upstream = f"http://127.0.0.1:{mock_port}/v1"
+    bare, bare_port = spawn([sys.executable, "bench/bare_proxy.py", "--upstream", upstream, "--workers", str(args.workers)])
+    gateway_cmd = kt + ["gateway", "run", "--policy-config", args.policy, "--port", "0", "--host", "127.0.0.1", "--upstream", upstream,
+                        "--keys-file", str(tmp / "keys.yaml"), "--events-file", str(tmp / "events.jsonl"), "--workers", str(args.workers),
+                        "--log-level", "WARNING"]
+    if args.profile:
+        gateway_cmd = [sys.executable, "-m", "cProfile", "-o", str(tmp / "gateway.prof")] + gateway_cmd[1:]
+    gateway, gateway_port = spawn(gateway_cmd)
+    targets = {"direct": f"{upstream}/chat/completions", "bare proxy": f"http://127.0.0.1:{bare_port}/v1/chat/completions",
+               "gateway": f"http://127.0.0.1:{gateway_port}/v1/chat/completions"}
+    body = json.dumps({"model": "gpt-4o", "messages": [{"role": "user", "content": PROMPT}]}).encode()
+    stream_body = json.dumps({"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": PROMPT}]}).encode()
+    report: dict = {"machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start",
+                    "workers": args.workers, "policy": Path(args.policy).name, "prompt_bytes": len(PROMPT)}
+    try:
+        c1 = asyncio.run(sequential(targets, body, args.c1_requests, one))
+        report["c1"] = {name: {"p50_ms": round(pct(v, 0.5), 3), "p99_ms": round(pct(v, 0.99), 3)} for name, v in c1.items()}
+        for name in ("bare proxy", "gateway"):
+            report["c1"][name]["added_p50_ms"] = round(pct(c1[name], 0.5) - pct(c1["direct"], 0.5), 3)
+            report["c1"][name]["added_p99_ms"] = round(pct(c1[name], 0.99) - pct(c1["direct"], 0.99), 3)
+        report["c64"] = {}
+        peak_rss = 0.0
+        pids = {"direct": mock.pid, "bare proxy": bare.pid, "gateway": gateway.pid}
+        for name, url in targets.items():
+            spy = None
+            if name == "gateway" and args.py_spy:
+                spy = subprocess.Popen([shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw", "-o", str(tmp / "spy.txt"), "-r", "200",
+                                        "-d", str(int(args.seconds)), "-p", str(gateway.pid), "--subprocesses"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(0.5)
+            cpu_before = cpu_seconds(pids[name])
+            rps, latencies = asyncio.run(concurrent(url, body, args.concurrency, args.seconds))
+            cpu_ms = (cpu_seconds(pids[name]) - cpu_before) * 1000 / max(1, len(latencies) + args.concurrency)
+            report["c64"][name] = {"rps": round(rps), "p50_ms": round(pct(latencies, 0.5), 2), "p99_ms": round(pct(latencies, 0.99), 2),
+                                   "cpu_ms_per_request": round(cpu_ms, 3)}
+            if name == "gateway":
+                peak_rss = rss_mb(gateway.pid)
+            if spy is not None:
+                spy.wait(30)
+                summarize_spy(tmp / "spy.txt", Path(args.py_spy))
+        streams = asyncio.run(sequential({k: v for k, v in targets.items()}, stream_body, args.stream_requests, ttft))
+        report["ttft"] = {name: round(statistics.median(v), 3) for name, v in streams.items()}
+        report["ttft"]["gateway_overhead_ms"] = round(report["ttft"]["gateway"] - report["ttft"]["direct"], 3)
+        report["gateway_rss_mb"] = round(peak_rss, 1)
+        report["machine"] += f", {os.getloadavg()[0]:.2f} at end"
+    finally:
+        stop(gateway)
+        stop(bare)
+        stop(mock)
+    if args.profile:
+        import pstats
+
+        with open(args.profile, "w") as out:
+            stats = pstats.Stats(str(tmp / "gateway.prof"), stream=out)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(30)
+    print_report(report)
+    results = REPO / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / f"gateway-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(report, indent=2))
+    return 0
+
+
+def summarize_spy(raw: Path, out: Path) -> None:
+    """Collapsed stacks → share of busy samples per frame (inclusive), grouped the way the docs report them."""
+    inclusive: dict[str, int] = {}
+    busy = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if frames and ("select" in frames[-1] or "poll" in frames[-1]) and "epoll" in stack:
+            continue  # idle in the event loop
+        busy += int(count)
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + int(count)
+    lines = [f"{busy} busy samples", ""]
+    for frame, count in sorted(inclusive.items(), key=lambda item: -item[1])[:60]:
+        lines.append(f"{count / busy:6.1%}  {frame}")
+    out.write_text("\n".join(lines) + "\n")
+
+
+def print_report(r: dict) -> None:
+    print(f"\n{r['machine']}; {r['workers']} worker(s); {r['policy']}; {r['prompt_bytes']} B prompt\n")
+    print("| path | c=1 p50 ms | c=1 p99 ms | added p50 | added p99 | c=64 req/s | c=64 p99 ms | CPU ms/req | TTFT ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in ("direct", "bare proxy", "gateway"):
+        c1, c64 = r["c1"][name], r["c64"][name]
+        print(f"| {name} | {c1['p50_ms']} | {c1['p99_ms']} | {c1.get('added_p50_ms', '–')} | {c1.get('added_p99_ms', '–')} | "
+              f"{c64['rps']} | {c64['p99_ms']} | {c64['cpu_ms_per_request']} | {r['ttft'][name]} |")
+    bare, gw = r["c64"]["bare proxy"], r["c64"]["gateway"]
+    print(f"\ngateway throughput = {gw['rps'] / bare['rps']:.0%} of the bare proxy's; p99 = {gw['p99_ms'] / bare['p99_ms']:.2f}× the bare "
+          f"proxy's; TTFT overhead {r['ttft']['gateway_overhead_ms']} ms; gateway RSS {r['gateway_rss_mb']} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
