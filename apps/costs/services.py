@@ -44,11 +44,22 @@ def budget_record_spend(rows: list[dict]) -> None:
         [k + (now, v) for k, v in sorted(spend.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][3]))],
         conflict=("team_id", "month", "subject"),
     )
-    for (gateway_id, team_id, month, subject), cost in sorted(settled.items()):
-        BudgetLease.objects.filter(gateway_id=gateway_id, team_id=team_id, month=month, subject=subject).update(
-            settled_usd=F("settled_usd") + cost
-        )
+    _settle_leases(settled)
     _open_crossed_alerts({(k[1], k[2]) for k in spend})
+
+
+def _settle_leases(settled: dict) -> None:
+    """Count spend against the leases that exist (usually a few per gateway and team)."""
+    if not settled:
+        return
+    gateways = {k[0] for k in settled}
+    teams = {k[1] for k in settled}
+    months = {k[2] for k in settled}
+    leases = BudgetLease.objects.filter(gateway_id__in=gateways, team_id__in=teams, month__in=months)
+    for lease in sorted(leases.only("id", "gateway_id", "team_id", "month", "subject"), key=lambda lease: lease.pk):
+        cost = settled.get((lease.gateway_id, lease.team_id, lease.month, lease.subject))
+        if cost:
+            BudgetLease.objects.filter(pk=lease.pk).update(settled_usd=F("settled_usd") + cost)
 
 
 def _open_crossed_alerts(team_months) -> None:

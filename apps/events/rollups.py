@@ -18,6 +18,7 @@ def hour_of(ts):
 
 def rollups_add(rows: list[dict]) -> None:
     usage = defaultdict(lambda: [0, 0, 0, ZERO, 0.0])
+    daily = defaultdict(lambda: [0, 0, 0, ZERO, 0.0])
     policy = defaultdict(lambda: [0, 0, 0, ZERO])
     for row in rows:
         hour = hour_of(row["ts"])
@@ -29,6 +30,9 @@ def rollups_add(rows: list[dict]) -> None:
         counters[2] += row["tokens_out"]
         counters[3] += row["cost"]
         counters[4] += row["latency_ms"] or 0.0
+        day_counters = daily[key[:2] + (hour.replace(hour=0),) + key[3:]]
+        for i, value in enumerate((1, row["tokens_in"], row["tokens_out"], row["cost"], row["latency_ms"] or 0.0)):
+            day_counters[i] += value
         for entry in row["policies"]:
             pkey = (row["organization_id"], row["team_id"], hour, entry["name"], entry["type"], entry["action"])
             pc = policy[pkey]
@@ -44,6 +48,13 @@ def rollups_add(rows: list[dict]) -> None:
         conflict=("team_id", "hour", "user_id", "model", "gateway_id", "key_id", "action"),
     )
     upsert_add(
+        "events_usagedailyrollup",
+        ("organization_id", "team_id", "day", "user_id", "model", "gateway_id", "key_id", "action"),
+        ("requests", "tokens_in", "tokens_out", "cost_usd", "latency_ms_sum"),
+        [k + tuple(v) for k, v in sorted(daily.items(), key=_sort_key)],
+        conflict=("team_id", "day", "user_id", "model", "gateway_id", "key_id", "action"),
+    )
+    upsert_add(
         "events_policyrollup",
         ("organization_id", "team_id", "hour", "policy", "policy_type", "action"),
         ("requests", "tokens_in", "tokens_out", "cost_usd"),
@@ -57,7 +68,7 @@ def _sort_key(item):
     return tuple(str(part) for part in key[1:])
 
 
-def upsert_add(table: str, key_columns, add_columns, rows, *, conflict, chunk: int = 200) -> None:
+def upsert_add(table: str, key_columns, add_columns, rows, *, conflict) -> None:
     """INSERT … ON CONFLICT (…) DO UPDATE SET c = c + excluded.c, on PostgreSQL and SQLite."""
     if not rows:
         return
@@ -65,6 +76,7 @@ def upsert_add(table: str, key_columns, add_columns, rows, *, conflict, chunk: i
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in add_columns)
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
     ops = connection.ops
+    chunk = 2000 if connection.vendor == "postgresql" else 500  # SQLite: a bound on variables per statement
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+import orjson
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDay, TruncHour
 
@@ -14,7 +16,7 @@ from apps.gateways.models import Gateway
 from apps.tenancy.models import Role, Team, User
 from apps.tenancy.scope import Scope
 
-from .models import Event, PolicyEntry, PolicyRollup, UsageRollup
+from .models import Event, PolicyEntry, PolicyRollup, UsageDailyRollup, UsageRollup
 from .ulids import ulid_datetime
 
 GROUP_KEYS = ("user", "model", "team", "gateway", "policy", "action", "day", "hour", "key")
@@ -66,17 +68,35 @@ EVENT_FIELDS = (
 )
 
 
+ENTRY_FIELDS = ("event_id", "name", "type", "action", "phase", "score", "findings")
+
+
 def policies_for(rows: list[dict], team_ids=None) -> dict[str, list[dict]]:
+    """The policy entries of a page of events, in one query."""
     if not rows:
         return {}
-    entries = PolicyEntry.objects.filter(
-        event_id__in=[r["id"] for r in rows],
-        ts__gte=min(r["ts"] for r in rows), ts__lte=max(r["ts"] for r in rows),
-    )
+    ids = [r["id"] for r in rows]
+    oldest, newest = min(r["ts"] for r in rows), max(r["ts"] for r in rows)
+    by_event = defaultdict(list)
+    if connection.vendor == "postgresql":  # one array parameter instead of thousands of placeholders
+        sql = (f"SELECT {', '.join(ENTRY_FIELDS)} FROM events_policyentry "
+               "WHERE event_id = ANY(%s) AND ts >= %s AND ts <= %s")
+        params = [ids, oldest, newest]
+        if team_ids is not None:
+            sql += " AND team_id = ANY(%s)"
+            params.append(list(team_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " ORDER BY id", params)
+            for event_id, name, type_, action, phase, score, findings in cursor.fetchall():
+                if isinstance(findings, (str, bytes)):  # Django leaves jsonb as text for JSONField
+                    findings = orjson.loads(findings)
+                by_event[event_id].append({"name": name, "type": type_, "action": action, "phase": phase,
+                                           "score": score, "findings": findings})
+        return by_event
+    entries = PolicyEntry.objects.filter(event_id__in=ids, ts__gte=oldest, ts__lte=newest)
     if team_ids is not None:
         entries = entries.filter(team_id__in=team_ids)
-    by_event = defaultdict(list)
-    for e in entries.order_by("id").values("event_id", "name", "type", "action", "phase", "score", "findings"):
+    for e in entries.order_by("id").values(*ENTRY_FIELDS):
         by_event[e.pop("event_id")].append(e)
     return by_event
 
@@ -171,37 +191,66 @@ def _raw_counters():
 
 
 def event_groups(*, scope: Scope, query: GroupQuery, base_events) -> list[dict]:
-    """Groups of `query.keys` over [since, until). `base_events` is the scoped and
-    filtered raw queryset (used for the raw edges and when rollups cannot answer)."""
+    """Groups of `query.keys` over [since, until). Whole days come from the daily
+    rollup, whole hours from the hourly one, and the edges from raw events;
+    `base_events` is the scoped, filtered raw queryset (edges, and filters the
+    rollups cannot answer)."""
     by_policy = "policy" in query.keys
     source = _rollup_source(scope, query, by_policy)
     totals: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    if source is None:
-        _add_rows(totals, query.keys, _raw_groups(scope, query, base_events, query.since, query.until, by_policy))
-    else:
-        start, end = _rollup_window(query.since, query.until)
-        if start is not None and end is not None and start >= end:
-            _add_rows(totals, query.keys, _raw_groups(scope, query, base_events, query.since, query.until, by_policy))
+    for tier, start, end in plan_segments(query.since, query.until, source, daily="hour" not in query.keys):
+        if tier == "raw":
+            rows = _raw_groups(scope, query, base_events, start, end, by_policy)
         else:
-            _add_rows(totals, query.keys, _rollup_groups(scope, query, source, start, end))
-            if query.since is not None and start != query.since:
-                _add_rows(totals, query.keys, _raw_groups(scope, query, base_events, query.since, start, by_policy))
-            if query.until is not None and end != query.until:
-                _add_rows(totals, query.keys, _raw_groups(scope, query, base_events, end, query.until, by_policy))
+            rows = _rollup_groups(scope, query, tier, start, end)
+        _add_rows(totals, query.keys, rows)
     return _present(scope, query.keys, totals)
 
 
+def _floor_hour(moment):
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
 def _ceil_hour(moment):
-    floor = moment.replace(minute=0, second=0, microsecond=0)
+    floor = _floor_hour(moment)
     return floor if floor == moment else floor + timedelta(hours=1)
 
 
-def _rollup_window(since, until):
-    """Whole hours the rollups answer; the rest are raw edges. Without `until` the
-    rollups cover up to now exactly (they are written with the events)."""
-    start = _ceil_hour(since) if since else None
-    end = until.replace(minute=0, second=0, microsecond=0) if until else None
-    return start, end
+def _floor_day(moment):
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _ceil_day(moment):
+    floor = _floor_day(moment)
+    return floor if floor == moment else floor + timedelta(days=1)
+
+
+def plan_segments(since, until, source, *, daily: bool):
+    """Split [since, until) into (tier, start, end) pieces: raw edges, whole hours,
+    whole days (None = unbounded). Rollups are written with the events, so an open
+    `until` needs no edge: they are exact up to now."""
+    if source is None:
+        return [("raw", since, until)]
+    hour_start = _ceil_hour(since) if since else None
+    hour_end = _floor_hour(until) if until else None
+    if hour_start and hour_end and hour_start >= hour_end:
+        return [("raw", since, until)]
+    segments = []
+    if since and since != hour_start:
+        segments.append(("raw", since, hour_start))
+    if until and until != hour_end:
+        segments.append(("raw", hour_end, until))
+    day_start = _ceil_day(since) if since else None
+    day_end = _floor_day(until) if until else None
+    if daily and source is UsageRollup and not (day_start and day_end and day_start >= day_end):
+        segments.append((UsageDailyRollup, day_start, day_end))
+        if hour_start and hour_start != day_start:
+            segments.append((UsageRollup, hour_start, day_start))
+        if hour_end and hour_end != day_end:
+            segments.append((UsageRollup, day_end, hour_end))
+    else:
+        segments.append((source, hour_start, hour_end))
+    return segments
 
 
 def _rollup_source(scope: Scope, query: GroupQuery, by_policy: bool):
@@ -244,12 +293,13 @@ def _dimension_annotations(keys, kind: str, time_field: str):
 
 def _rollup_groups(scope, query, model, start, end):
     kind = "policy" if model is PolicyRollup else "usage"
+    time_field = "day" if model is UsageDailyRollup else "hour"
     qs = model.objects.filter(organization=scope.organization)
     qs = scope.filter(qs, user_field="user" if kind == "usage" else None)
     if start is not None:
-        qs = qs.filter(hour__gte=start)
+        qs = qs.filter(**{f"{time_field}__gte": start})
     if end is not None:
-        qs = qs.filter(hour__lt=end)
+        qs = qs.filter(**{f"{time_field}__lt": end})
     f = query.filters
     if f.get("team"):
         qs = qs.filter(team__slug=f["team"])
@@ -270,7 +320,7 @@ def _rollup_groups(scope, query, model, start, end):
             qs = qs.filter(Q(policy=f["policy"]) | Q(policy_type=f["policy"]))
         if f.get("action"):
             qs = qs.filter(action=f["action"])
-    annotations, names = _dimension_annotations(query.keys, kind, "hour")
+    annotations, names = _dimension_annotations(query.keys, kind, time_field)
     return (qs.annotate(**annotations).values(*names).order_by()
             .annotate(**_rollup_counters(), c_tokens_in=Sum("tokens_in"),
                       c_tokens_out=Sum("tokens_out"), c_cost_usd=Sum("cost_usd")))

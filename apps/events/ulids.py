@@ -3,23 +3,18 @@
 from datetime import datetime, timezone
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_VALUE = {c: i for i, c in enumerate(CROCKFORD)}
-_VALUE.update({c.lower(): i for i, c in enumerate(CROCKFORD)})
+
+
+# Crockford's alphabet mapped onto the digits int(x, 32) reads (0-9, A-V).
+_TO_BASE32 = str.maketrans(CROCKFORD + CROCKFORD.lower(), "0123456789ABCDEFGHIJKLMNOPQRSTUV" * 2)
+_VALID = frozenset(CROCKFORD + CROCKFORD.lower())
 
 
 def ulid_ms(value: str) -> int | None:
     """Milliseconds since the epoch encoded in a ULID, or None if it is not one."""
-    if len(value) != 26 or value[0] not in "01234567":
+    if len(value) != 26 or value[0] not in "01234567" or not _VALID.issuperset(value):
         return None
-    ms = 0
-    try:
-        for char in value[:10]:
-            ms = ms * 32 + _VALUE[char]
-        for char in value[10:]:
-            _VALUE[char]
-    except KeyError:
-        return None
-    return ms
+    return int(value[:10].translate(_TO_BASE32), 32)
 
 
 def ulid_datetime(value: str) -> datetime | None:

@@ -121,3 +121,18 @@ def test_seed_queries_work(api, token_for, manager, spread):
                    "action": "block"}, {"since": "14d", "group_by": "user"}, {"since": "14d", "group_by": "model"},
                    {"since": "7d", "group_by": "model"}):
         assert api(token, "/v1/events", **params).status_code == 200, params
+
+
+def test_days_hours_and_edges_add_up_over_several_days(api, token_for, manager, gateway, alice_key):
+    events = [make_event(alice_key, ago=timedelta(hours=3 * i, minutes=11 * i), model=MODELS[i % 3],
+                         tokens_in=i) for i in range(40)]  # ~5 days back
+    assert ingest(gateway, events)["accepted"] == 40
+    since = NOW - timedelta(days=4, hours=5, minutes=17)
+    until = NOW - timedelta(hours=7, minutes=41)
+    token = token_for(manager)
+    for params in ({"since": since.isoformat()}, {"since": since.isoformat(), "until": until.isoformat()}):
+        rows = raw(since, until if "until" in params else None)
+        for group_by in ("model", "day", "user,day"):
+            body = api(token, "/v1/events", group_by=group_by, **params).json()
+            assert sum(g["requests"] for g in body["data"]) == rows.count(), (params, group_by)
+            assert sum(g["tokens_in"] for g in body["data"]) == sum(rows.values_list("tokens_in", flat=True))
