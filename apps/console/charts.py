@@ -70,7 +70,7 @@ class StackedChart:
 
 
 def stacked_by_day(title: str, days: list[date], values: dict[tuple[date, str], float], *, money: bool = False,
-                   colors: dict[str, str] | None = None, width: int = 880, height: int = 240) -> StackedChart:
+                   colors: dict[str, str] | None = None, width: int = 560, height: int = 220) -> StackedChart:
     """A stacked bar per day from {(day, series): value}."""
     totals_by_series: dict[str, float] = {}
     for (_, series), value in values.items():

@@ -1,6 +1,6 @@
 """Reads behind the Console's dashboard and Cost Center (DESIGN §8, §9).
 
-Everything here reads the hourly rollups, never raw events (except the first
+Everything here reads the rollups (daily usage, hourly per policy), never raw events (except the first
 governed call of each key, one indexed lookup per key), and everything goes
 through the actor's scope: managers see their teams, developers their own rows.
 """
@@ -13,13 +13,12 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDay
 
 from apps.costs.models import BudgetMonth, TeamBudget
 from apps.costs.selectors import month_of
 from apps.escalations.models import Escalation
 from apps.escalations.selectors import escalation_list
-from apps.events.models import Event, PolicyRollup, UsageRollup
+from apps.events.models import Event, PolicyRollup, UsageDailyRollup
 from apps.keys.selectors import gateway_key_list
 from apps.tenancy.models import Membership, Role
 from apps.tenancy.scope import Scope
@@ -35,9 +34,9 @@ SPEND_COUNTERS = {"calls": Sum("requests"), "tokens_input": Sum("tokens_in"), "t
 
 
 def usage_rollups(*, scope: Scope, start: datetime, end: datetime, gateway_id: int | None = None):
-    """Hourly usage rows the actor may see; `start`/`end` are on the hour."""
-    qs = scope.filter(UsageRollup.objects.filter(organization=scope.organization), user_field="user")
-    qs = qs.filter(hour__gte=start, hour__lt=end)
+    """Daily usage rows the actor may see; the Console's periods are whole UTC days."""
+    qs = scope.filter(UsageDailyRollup.objects.filter(organization=scope.organization), user_field="user")
+    qs = qs.filter(day__gte=start, day__lt=end)
     return qs.filter(gateway_id=gateway_id) if gateway_id else qs
 
 
@@ -48,8 +47,8 @@ def policy_rollups(*, scope: Scope, start: datetime, end: datetime):
 
 
 def _by_day(qs, series_field: str, value: str) -> dict[tuple[date, str], float]:
-    rows = qs.annotate(day=TruncDay("hour")).values("day", series_field).annotate(v=Sum(value)).order_by()
-    return {(r["day"].date(), r[series_field]): float(r["v"] or 0) for r in rows}
+    rows = qs.values("day", series_field).annotate(v=Sum(value)).order_by()
+    return {(r["day"].astimezone(timezone.utc).date(), r[series_field]): float(r["v"] or 0) for r in rows}
 
 
 @dataclass
@@ -234,8 +233,7 @@ def spend_breakdown(*, scope: Scope, period: Period, gateway_id: int | None = No
 def spend_export_rows(*, scope: Scope, period: Period, gateway_id: int | None = None):
     """Day × team × user × model rows for the CSV export (iterated, not loaded)."""
     usage = usage_rollups(scope=scope, start=period.start, end=period.end, gateway_id=gateway_id)
-    return (usage.annotate(day=TruncDay("hour"))
-            .values("day", "team__slug", "user__email", "model")
+    return (usage.values("day", "team__slug", "user__email", "model")
             .annotate(**SPEND_COUNTERS)
             .order_by("day", "team__slug", "user__email", "model").iterator(chunk_size=2000))
 
