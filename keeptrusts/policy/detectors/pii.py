@@ -237,10 +237,12 @@ _ROUTING = re.compile(
 )
 _ACCOUNT = re.compile(
     r"(?i)\b(?:(?:bank|checking|savings|chequing|deposit)[\s_\-]*(?:account|acct|a/c)(?:[\s_\-]*(?:number|num|no\.?|#))?"
-    r"|(?:account|acct)[\s_\-]*(?:number|num|no\.?|#|nr\.?)|acct\.?|a/c|kontonummer|bank_?account)"
+    r"|(?:account|acct)[\s_\-]*(?:number|num|no\.?|#|nr\.?)|acct\.?|a/c|kontonummer|bank_?account|(?<=\d\d )account)"
     r"[\s:=#\"'()\-]{0,6}(?:is\s+|ending\s+in\s+)?(\d[\d \-]{4,19}+(?<=\d))(?![\w\-])"
 )
-_BANK_WORDS = ("rout", "aba", "rtn", "transit", "bank", "acc", "acct", "a/c", "konto", "checking", "savings")
+# UK sort code: `sort code 12-34-56`; the account number after it is caught by _ACCOUNT.
+_SORT_CODE = re.compile(r"(?i)\bsort[\s_\-]*code[\s:=#\"']{0,4}(\d{2}-\d{2}-\d{2}|\d{6})(?![\w\-])")
+_BANK_WORDS = ("rout", "aba", "rtn", "transit", "bank", "acc", "acct", "a/c", "konto", "checking", "savings", "sort")
 
 
 def _routing_checksum_ok(d: str) -> bool:
@@ -258,6 +260,9 @@ def _bank_numbers(text: str, runs: list[tuple[int, int]]) -> list[Span]:
         window = max(0, s - 48)
         for m in _ROUTING.finditer(text, window, e):
             if m.start(1) >= s and _routing_checksum_ok(m.group(1)):
+                spans.append(Span(m.start(1), m.end(1), "financial"))
+        for m in _SORT_CODE.finditer(text, window, e):
+            if m.start(1) >= s:
                 spans.append(Span(m.start(1), m.end(1), "financial"))
         for m in _ACCOUNT.finditer(text, window, e):
             digits = re.sub(r"\D", "", m.group(1))
@@ -399,7 +404,8 @@ def _ip_addresses(text: str, runs: list[tuple[int, int]]) -> list[Span]:
         value = m.group()
         address = value.split("%", 1)[0]
         # `a::b`-style tokens in code, C++ scopes and times are not addresses: need 3+ hex groups.
-        if sum(1 for part in re.split(r"[:.]", address) if part) < 3:
+        parts = [part for part in re.split(r"[:.]", address) if part]
+        if len(parts) < 3 and not (any(len(p) >= 3 for p in parts) and any(ch.isdigit() for ch in address)):
             continue
         try:
             parsed = ipaddress.IPv6Address(address)
@@ -407,7 +413,7 @@ def _ip_addresses(text: str, runs: list[tuple[int, int]]) -> list[Span]:
             continue
         if parsed.is_loopback or parsed.is_unspecified:
             continue
-        spans.append(Span(m.start(), m.end(), "ip_address"))
+        spans.append(Span(m.start(), m.start() + len(address), "ip_address"))  # without a `%eth0` zone
     return spans
 
 
@@ -443,6 +449,11 @@ def _resolve_overlaps(spans: list[Span]) -> list[Span]:
             continue
         kept.append(span)
     return kept
+
+
+def warm_up() -> None:
+    """Load the name lexicons now (~0.3 s) instead of on the first request that asks for names."""
+    pii_names.find_names("Warm Up")
 
 
 def detect(text: str, entity_types: frozenset[str] = frozenset(ENTITY_TYPES)) -> DetectorResult:

@@ -96,7 +96,7 @@ _PERSON_KEYS = frozenset(
     "customername customer contactname clientname authorname author assignee assigneename reporter reportername "
     "ownername employeename employee patientname patient recipientname recipient sendername billingname "
     "shippingname cardholder cardholdername accountholder accountholdername holdername personname person "
-    "managername manager username_full nameoncard studentname student teachername doctorname physician "
+    "managername manager nameoncard studentname student teachername doctorname physician "
     "beneficiary beneficiaryname payee payeename approver requester requestername signer signedby fname lname "
     "forename firstnames lastnames contactperson nextofkin spouse spousename guardian parentname".split()
 )
@@ -124,13 +124,12 @@ def _lexicon() -> dict[str, frozenset[str]]:
     def load(name: str) -> frozenset[str]:
         raw = (_DATA / name).read_bytes()
         lines = (gzip.decompress(raw) if name.endswith(".gz") else raw).decode("utf-8").splitlines()
-        return frozenset(_fold(w) for line in lines for w in line.partition("#")[0].split())
+        return frozenset(_fold_word(w) for line in lines for w in line.partition("#")[0].split())
 
     return {
         "given": load("given.txt"),
         "surname": load("surnames.txt"),
         "common": load("common_words.txt") | load("ambiguous.txt") | _STRONG_LEFT_WORDS | _LABEL_WORDS,
-        "ambiguous": load("ambiguous.txt"),
         # Role and label words ("Customer", "Engineer") introduce a name rather than veto it.
         "blocked": load("not_names.txt") - _STRONG_LEFT_WORDS - _LABEL_WORDS,
         "rare": load("rare_words.txt.gz"),
@@ -143,12 +142,15 @@ def _load_phrases(name: str) -> frozenset[str]:
     return frozenset(" ".join(_fold(w) for w in line.partition("#")[0].split()) for line in lines if line.partition("#")[0].strip())
 
 
-@lru_cache(maxsize=8192)
-def _fold(word: str) -> str:
+def _fold_word(word: str) -> str:
+    """Lowercase without accents: lexicon keys match `Fernández` and `Fernandez` alike."""
     word = word.lower().replace("’", "'")
     if word.isascii():
         return word
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+_fold = lru_cache(maxsize=8192)(_fold_word)
 
 
 @lru_cache(maxsize=8192)
@@ -181,6 +183,8 @@ def _classify(word: str) -> str:
         if is_common:
             return "weak"  # Will, Grace, Brown: an English word first
         return "given" if is_given else "surname"
+    if key in _PARTICLES:
+        return "particle"  # El Amrani, De la Cruz, Van der Berg
     if is_blocked:
         return "blocked"
     if is_common:
@@ -382,7 +386,8 @@ def _continues_list(text: str, start: int, spans: list[Span]) -> bool:
     if not spans:
         return False
     gap = text[spans[-1].end : start]
-    return len(gap) <= 6 and gap.strip(" \t") in (",", ";", "and", ", and", "&", "/", "or")
+    # Quotes too: `VALUES ('Jane', 'Doe')`, `["Ana Lima", "Wout Lafleur"]`.
+    return len(gap) <= 8 and gap.strip(" \t\"'") in (",", ";", "and", ", and", "&", "/", "or")
 
 
 def _looks_like_name(value: str, generic_key: bool) -> bool:
@@ -502,11 +507,32 @@ def _csv_spans(text: str) -> list[Span]:
     return spans
 
 
+# Greetings and mentions written in lowercase chat: "thanks priya", "hey mateo,".
+_LOWER_GREETINGS = ("hi ", "hey ", "hello ", "thanks ", "thank you ", "thx ", "dear ", "cc ", "ping ", "ask ")
+_LOWER_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’\-]{1,20}(?![\w@])")
+
+
+def _lowercase_greeting_spans(text: str, lower: str) -> list[Span]:
+    spans = []
+    for greeting in _LOWER_GREETINGS:
+        i = lower.find(greeting)
+        while i >= 0:
+            start = i + len(greeting)
+            if i == 0 or not lower[i - 1].isalnum():
+                m = _LOWER_WORD.match(text, start)
+                # Only a name the lexicon knows, and that is no English word: "hi team" stays clean.
+                if m and _classify(m.group().capitalize()) == "given":
+                    spans.append(Span(m.start(), m.end(), "name"))
+            i = lower.find(greeting, start)
+    return spans
+
+
 def find_names(text: str) -> list[Span]:
     structured: list[Span] = []
     lower = text.lower()
     hints = [h for h in _KEY_HINTS if h in lower]
     if hints:
         structured = _key_value_spans(text, lower, hints) + _csv_spans(text)
+    structured += _lowercase_greeting_spans(text, lower)
     occupied = sorted((s.start, s.end) for s in structured)
     return structured + _sequence_spans(text, occupied)

@@ -49,6 +49,7 @@ import string
 from collections import Counter
 from typing import Callable, Iterable
 
+from keeptrusts.policy.detectors.textscan import ascii_lower, needle_windows
 from keeptrusts.policy.types import DetectorResult, Span
 
 # --- placeholders -----------------------------------------------------------------------------
@@ -359,41 +360,12 @@ def _overlaps(span: Span, taken: list[tuple[int, int]]) -> bool:
     return any(span.start < end and start < span.end for start, end in taken)
 
 
-def _windows(haystack: str, rule: _Rule) -> list[tuple[int, int]]:
-    """Merged [lo, hi) regions around every needle occurrence."""
-    n = len(haystack)
-    regions = []
-    for needle in rule.needles:
-        at = haystack.find(needle)
-        while at != -1:
-            regions.append((max(0, at - rule.back), min(n, at + len(needle) + rule.fwd)))
-            at = haystack.find(needle, at + 1)
-    if len(rule.needles) > 1:
-        regions.sort()
-    merged: list[tuple[int, int]] = []
-    for lo, hi in regions:
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
-        else:
-            merged.append((lo, hi))
-    return merged
-
-
-def _ascii_lower(text: str) -> str:
-    lowered = text.lower()
-    # A few non-ASCII letters lower to two code points (İ); keep offsets aligned.
-    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
-
-
 def _scan(text: str, rules: Iterable[_Rule], wanted: frozenset[str] | None) -> list[Span]:
     spans: list[Span] = []
     taken: list[tuple[int, int]] = []
-    lowered = _ascii_lower(text)
+    lowered = ascii_lower(text)
     for rule in rules:
-        for lo, hi in _windows(text if rule.exact else lowered, rule):
+        for lo, hi in needle_windows(text if rule.exact else lowered, rule.needles, rule.back, rule.fwd):
             for match in rule.pattern.finditer(text, lo, hi):
                 value = match.group(rule.group)
                 if not rule.validate(value, match, text):

@@ -17,6 +17,11 @@ import string
 import sys
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a script: make `tests` and `keeptrusts` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from tests.policy.detectors.corpus_injection import injection_corpus, score_injection  # noqa: E402
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 ALNUM = string.ascii_letters + string.digits
 B64 = ALNUM + "+/"
@@ -251,14 +256,15 @@ def score_secrets(rows: list[dict]) -> dict:
     return {"precision": round(precision, 3), "recall": round(recall, 3), "misses": misses, "false_alarms": false_alarms}
 
 
-CORPORA = {"secrets": secrets_corpus}
-SCORERS = {"secrets": score_secrets}
+CORPORA = {"secrets": secrets_corpus, "injection": injection_corpus}
+SPLITS = {"secrets": ("dev", "heldout"), "injection": ("dev", "heldout", "blind")}
+SCORERS = {"secrets": score_secrets, "injection": score_injection}
 
 
 def write_all() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     for name, build in CORPORA.items():
-        for split in ("dev", "heldout"):
+        for split in SPLITS[name]:
             path = DATA / f"{name}_{split}.jsonl"
             with path.open("w") as out:
                 for row in build(split):
@@ -272,18 +278,17 @@ def load(name: str, split: str) -> list[dict]:
 
 def score_all(verbose: bool) -> None:
     for name, scorer in SCORERS.items():
-        for split in ("dev", "heldout"):
+        for split in SPLITS[name]:
             result = scorer(load(name, split))
             details = {k: v for k, v in result.items() if not isinstance(v, list)}
             print(f"{name:10} {split:8} {details}")
-            if verbose:
+            if verbose and split != "blind":  # blind sets: numbers only, never tuned on
                 for key in ("misses", "false_alarms"):
                     for item in result.get(key, [])[:40]:
                         print(f"    {key[:-1]}: {item}")
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
     command = sys.argv[1] if len(sys.argv) > 1 else "score"
     if command == "generate":
         write_all()

@@ -82,6 +82,8 @@ def test_hard_negatives_stay_clean(text, entity_type):
         ("Customer Huang Wei reported it; Señora Beatriz Ocampo signed; approved by J. Okafor.",
          ["Huang Wei", "Beatriz Ocampo", "J. Okafor"]),
         ("Per Aurelio's comment, we ship.", ["Aurelio"]),
+        ("thanks priya! hey mateo, can you ping kwame?", ["priya", "mateo", "kwame"]),
+        ("INSERT INTO users VALUES ('Jane', 'Doe', 42);", ["Jane", "Doe"]),
         ("Attendees: Pepijn Stange, Toluwanimi Oshin and Wout Lafleur.\nAction: Toluwanimi to draft the RFC.",
          ["Pepijn Stange", "Toluwanimi Oshin", "Wout Lafleur", "Toluwanimi"]),
     ],
@@ -97,6 +99,7 @@ def test_it_finds_names_in_context(text, expected):
         "Django and Flask both run on Python; Jenkins builds them and Kafka streams events.",
         "I'm flying to Paris next week, then Berlin and San Francisco.",
         "Please review the PR. The build failed. Update the README. Will this work? May I merge?",
+        "hi team, thanks all — ask will or mark if the deploy fails",
         'config = {"name": "billing-service", "owner": "platform-team", "region": "eu-west-1"}',
         "class UserNameService(BaseService): def getFirstName(self): return self.first_name",
         "Traceback (most recent call last):\n  File \"app.py\", line 3\nValueError: Invalid Request",
@@ -112,6 +115,16 @@ def test_it_finds_names_in_context(text, expected):
 )
 def test_names_ignore_products_places_and_code(text):
     assert found(text, "name") == []
+
+
+def test_warm_up_loads_lexicons_so_the_first_request_is_fast():
+    from keeptrusts.policy.detectors import pii, pii_names
+
+    pii_names._lexicon.cache_clear()
+    pii.warm_up()
+    started = time.perf_counter()
+    detect("Thanks,\nMateo Fernández", ALL)
+    assert time.perf_counter() - started < 0.05
 
 
 def test_offsets_count_code_points():
