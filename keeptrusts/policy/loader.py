@@ -138,11 +138,9 @@ def _kind_of(node: yaml.Node) -> str:
             _NULL: "empty"}.get(node.tag, "a value")
 
 
-def _secret_detector_names() -> tuple[str, ...] | None:
-    try:
-        from keeptrusts.policy.detectors import secrets
-    except ImportError:  # the secrets detector has not landed yet: names unchecked
-        return None
+def _secret_detector_names() -> tuple[str, ...]:
+    from keeptrusts.policy.detectors import secrets  # only when a file lists `detectors:`
+
     return tuple(secrets.DETECTORS)
 
 
