@@ -32,7 +32,7 @@ import functools
 import re
 import unicodedata
 
-from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern
+from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern, words_of
 from keeptrusts.policy.types import DetectorResult, Span
 
 DEFAULT_THRESHOLD = 0.5
@@ -59,19 +59,23 @@ _HEX_DIGITS = re.compile(r"(?:[0-9a-fA-F]{2})+")
 _MAX_DECODED = 12
 
 
-def _has_leet_trigger(lowered: str) -> bool:
-    """A word with digits or symbols for letters that, read as letters, is a trigger word."""
-    for token in lowered.split():
-        if token.isalpha() or token.isdigit():
-            continue
-        for word in _LEET_WORD.findall(token):
-            if _word_triggers(word.translate(_LEET)):
-                return True
+def _has_leet_trigger(lowered: str, words: set[str]) -> bool:
+    """Reading digits and symbols as letters ("1gn0r3") reveals a trigger word the text did not have."""
+    if not any(c in lowered for c in "013457@$|"):
+        return False
+    for word in words_of(lowered.translate(_LEET)) - words:
+        if _word_triggers(word):
+            return True
     return False
+
+
+_SPACED_HINT = re.compile(r"[A-Za-z] [A-Za-z] [A-Za-z] [A-Za-z] [A-Za-z]")
 
 
 def _has_spaced_letters(text: str, run: int = 5) -> bool:
     """Cheap gate for "i g n o r e": five single-letter tokens in a row."""
+    if not _SPACED_HINT.search(text):
+        return False
     streak = 0
     for token in text.split():
         streak = streak + 1 if len(token) == 1 and token.isalpha() else 0
@@ -409,25 +413,6 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
 
 
 
-_BACK, _FWD = 160, 320  # a match lies within this reach of its trigger
-
-
-def _trigger_windows(lowered: str) -> dict[int, list[tuple[int, int]]]:
-    """Signal index -> merged [lo, hi) regions around its triggers."""
-    n = len(lowered)
-    regions: dict[int, list[tuple[int, int]]] = {}
-    for number, positions in _triggers().positions(lowered).items():
-        merged: list[tuple[int, int]] = []
-        for at in positions:
-            lo, hi = max(0, at - _BACK), min(n, at + _FWD)
-            if merged and lo <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], hi)
-            else:
-                merged.append((lo, hi))
-        regions[number] = merged
-    return regions
-
-
 @functools.cache
 def _triggers() -> Triggers:
     return Triggers(signal.needles for signal in _SIGNALS)
@@ -437,18 +422,17 @@ def _word_triggers(word: str) -> frozenset[int]:
     return _triggers().for_word(word)
 
 
-def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool) -> bool:
-    """Match each signal near its triggers in `text`; return True if anything matched."""
+def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words: set[str] | None = None) -> bool:
+    """Match the signals `text` has triggers for; return True if anything matched."""
     found = False
     lowered = ascii_lower(text)
-    for number, regions in _trigger_windows(lowered).items():
+    for number in sorted(_triggers().active(lowered, words if words is not None else words_of(lowered))):
         signal = _SIGNALS[number]
-        for lo, hi in regions:
-            for match in signal.pattern.finditer(lowered, lo, hi):
-                score = signal.weight * _dampening(text, match.start(), match.end(), signal.reason, ctx)
-                span = Span(match.start(), match.end(), signal.reason, round(score, 3)) if offsets else None
-                hits.add(signal.reason, score, span, number)
-                found = True
+        for match in signal.pattern.finditer(lowered):
+            score = signal.weight * _dampening(text, match.start(), match.end(), signal.reason, ctx)
+            span = Span(match.start(), match.end(), signal.reason, round(score, 3)) if offsets else None
+            hits.add(signal.reason, score, span, number)
+            found = True
     return found
 
 
@@ -466,7 +450,8 @@ def detect(text: str) -> DetectorResult:
     if foldable and _ZW_INSIDE_WORD.search(text):
         hits.add("hidden_characters", 0.3)
 
-    _scan(text, hits, ctx, offsets=True)
+    words = words_of(ascii_lower(text))
+    _scan(text, hits, ctx, offsets=True, words=words)
 
     # Obfuscated variants: only what they reveal beyond the plain text counts, tagged with how.
     folded = _fold(_TAGS.sub("", text)) if foldable else text
@@ -475,8 +460,8 @@ def detect(text: str) -> DetectorResult:
         if _scan(folded, hits, ctx, offsets=False) and hits.weights != before and _MIXED_SCRIPT_WORD.search(text):
             hits.add("homoglyphs", 0.3)
     lowered = ascii_lower(folded)
-    if _has_leet_trigger(lowered):
-        leet = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), lowered)
+    if _has_leet_trigger(lowered, words if folded is text else words_of(lowered)):
+        leet = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), lowered)  # only words that mix letters and digits
         before = dict(hits.weights)
         if _scan(leet, hits, ctx, offsets=False) and hits.weights != before:
             hits.add("leetspeak", 0.3)
