@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv migrate seed lint-examples accuracy bench clean
+.PHONY: run test venv migrate seed lint-examples accuracy clean
 
 run: $(STAMP)
 	@$(BIN)/python scripts/run.py
@@ -32,3 +32,7 @@ lint-examples: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .keeptrusts staticfiles .pytest_cache
+
+# Regenerate the accuracy table in docs/policies.md from tests/policy/data/.
+accuracy: $(STAMP)
+	@$(BIN)/python bench/accuracy.py --write

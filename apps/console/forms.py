@@ -28,7 +28,7 @@ def _midnight(day: date) -> datetime:
 class ConsoleFilterForm(forms.Form):
     """Team, gateway and period; the team and gateway choices are the actor's visible ones."""
 
-    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
+    team = forms.TypedChoiceField(label="Show team", required=False, coerce=int, empty_value=None)
     gateway = forms.TypedChoiceField(label="Gateway", required=False, coerce=int, empty_value=None)
     period = forms.ChoiceField(label="Period", choices=PERIODS, required=False, initial="7d")
     start = forms.DateField(label="Sprint start", required=False, widget=forms.DateInput(attrs={"type": "date"}))

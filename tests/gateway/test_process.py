@@ -101,6 +101,19 @@ def test_standalone_mode_warns_at_start(tmp_path, mock_process):
     assert "standalone mode" in stderr and "KT_GATEWAY_TOKEN" in stderr
 
 
+def wait_until_in_flight(port: int, count: int, seconds: float = 10) -> None:
+    """Poll /metrics rather than sleep: on a loaded machine the calls may take a while to arrive."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        for line in metrics.splitlines():
+            # The /metrics request is itself in flight while it answers.
+            if line.startswith("kt_gateway_inflight_requests") and float(line.split()[-1]) >= count + 1:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"{count} requests never were in flight at once")
+
+
 def test_sigterm_finishes_in_flight_requests_and_writes_their_events(gateway_process, tmp_path):
     proc, port = gateway_process()
     results = []
@@ -112,7 +125,7 @@ def test_sigterm_finishes_in_flight_requests_and_writes_their_events(gateway_pro
 
     callers = [threading.Thread(target=slow_call) for _ in range(3)]
     [t.start() for t in callers]
-    time.sleep(0.3)  # all three are now waiting on the upstream
+    wait_until_in_flight(port, 3)  # all three are now waiting on the upstream
     proc.send_signal(signal.SIGTERM)
     [t.join() for t in callers]
     assert proc.wait(15) == 0
