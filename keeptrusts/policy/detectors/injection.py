@@ -129,10 +129,11 @@ _OVERRIDE_VERB = (
     r"|set aside|throw out|do not follow|don'?t follow|stop following|no longer follow|pay no attention to)"
 )
 _QUALIFIER = r"(?:all|any|every|each|the|your|these|those|of|previous|prior|preceding|above|earlier|former|initial|original|old|existing|current|system|default|given|provided|foregoing|other|safety|developer|openai'?s?|content|ethical)"
-_STRONG_QUALIFIER = r"(?:all|any|every|your|previous|prior|preceding|above|earlier|former|initial|original|system|foregoing|safety|developer|openai'?s?|ethical)"
+_STRONG_QUALIFIER = r"(?:all|any|every|your|previous|prior|preceding|above|earlier|former|initial|original|system|foregoing|safety|developer|openai'?s?|ethical|(?:the\s+)?(?:developer|system|operator|admin|creator)'?s)"
 _DIRECTIVES = (
     r"(?:instructions?|prompts?|rules|directions|directives|guidelines|guardrails|constraints|commands|orders|policies|restrictions"
-    r"|programming|training|context|conditioning|limitations|filters|moderation|safeguards|messages|text|everything)"
+    r"|programming|training|context|conditioning|limitations|filters|moderation|safeguards|messages|text|everything"
+    r"|guidance|policy|content policy|principles|protocols|safety settings|protections)"
 )
 
 
@@ -229,7 +230,7 @@ _EN_SIGNALS: list[_Signal] = [
     _Signal("exfiltration", 0.55, ("the user", "the human", "the operator", "!["), _Source(
         r"\b(?:do not|don'?t|never)\s+(?:tell|inform|mention|reveal|show|alert|notify)\s+(?:this\s+|it\s+|anything\s+)?(?:to\s+)?the\s+(?:user|human|operator)|!\[[^\]]{0,40}\]\(https?://[^)\s]{1,200}[?&][a-z_]{1,20}=(?:\{|\$|%7B|<)", re.I)),
     _Signal("exfiltration", 0.45, ("if you are", "when you are", "note to", "note for", "message to", "message for", "instructions to", "instructions for", "instruction to", "attention to", "attention for", "attention ai"), _Source(
-        r"\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|language model|assistant|chatbot|bot)\b|\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:ai|llm|assistant|language model|chatbot|model)\s*[:,]", re.I)),
+        r"\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|language model|assistant|chatbot|bot)\b|\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:ai|llm|assistant|language model|chatbot|model|agent)(?:\s+[\w-]+){0,4}?\s*[:,]", re.I)),
 ]
 
 # Foreign-language signals trigger on their objects ("instrucciones", "指令"): verbs like "ignore" are English too.
@@ -275,6 +276,23 @@ _ML_SIGNALS: list[_Signal] = [
     _Signal("jailbreak_persona", 0.7, (_ML_JAILBREAK_NEEDLES), _Source(
         r"\b(?:sin|sem|senza|sans|ohne|без)\s+(?:ninguna\s+|nenhuma\s+|alcuna\s+|aucune\s+|jegliche\s+|каких-либо\s+)?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|ограничений)\b[^.\n]{0,40}\b(?:modo|mode|modus|режим)|"
         r"(?:modo|mode|modus|режим)\s+(?:desarrollador|desenvolvedor|sviluppatore|développeur|entwickler|разработчика)\s+(?:activado|ativado|attivato|activé|aktiviert|включ)", re.I)),
+]
+
+# Second round, from new dev phrasings: rules that stop applying, operator text, being "freed".
+_EN_SIGNALS += [
+    _Signal("jailbreak_persona", 0.75, ("pretend", "imagine", "assume", "act as if", "no longer apply", "don't apply", "do not apply", "lifted", "suspended"), _Source(
+        r"\b(?:pretend|imagine|assume|act as if)\s+(?:that\s+)?(?:the\s+|your\s+|all\s+|any\s+)?(?:safety\s+|content\s+|ethical\s+)?(?:rules|guidelines|restrictions|filters|policies|guardrails|limits)\s+(?:don'?t|do not|no longer|never)\s+(?:exist|apply|existed)|"
+        r"\b(?:your|the|all|these|openai'?s)\s+(?:safety\s+|content\s+)?(?:rules|guidelines|restrictions|policies|instructions|guardrails)\s+(?:no longer apply|don'?t apply|do not apply|are (?:now )?(?:lifted|suspended|void|gone|disabled|off))")),
+    _Signal("jailbreak_persona", 0.7, ("freed", "free", "released", "liberated", "unbound"), _Source(
+        r"\b(?:freed|free|released|liberated|unbound)\s+from\s+(?:all\s+|any\s+)?(?:of\s+)?(?:your\s+|the\s+|its\s+|openai'?s\s+|anthropic'?s\s+)?(?:rules|restrictions|guidelines|constraints|filters|programming|policies|limitations|guardrails)")),
+    _Signal("jailbreak_persona", 0.8, ("mode",), _Source(
+        r"\b(?:you(?:'re| are)|you're now|you are now|stay|remain)\s+(?:now\s+|still\s+)?in\s+(?:developer|dev|god|sudo|jailbreak|unrestricted|unfiltered|evil|dan|uncensored)\s+mode")),
+    _Signal("system_prompt_extraction", 0.75, ("operator", "developer", "system", "admin", "configure", "program", "instruct", "initiali", "set up"), _Source(
+        r"\b(?:text|words|instructions|message|prompt|content)\s+(?:did|that|which)\s+(?:the\s+)?(?:operator|developer|system|admin|they|openai)\s+(?:put|write|wrote|place|placed|add|added|give|gave)\b|"
+        r"\b(?:prompt|instructions|rules|message)\s+(?:that|which)?\s*(?:was|were)?\s*used\s+to\s+(?:configure|set up|program|instruct|initiali[sz]e|prompt)\s+you\b")),
+    _Signal("instruction_override", 0.8, ("forget", "ignore", "disregard", "administrator", "admin", "creator", "owner", "master"), _Source(
+        r"\b(?:forget|ignore|disregard)\s+(?:what|everything|anything)\s+(?:the\s+)?(?:system|developer|operator|admin|openai|they)\s+(?:said|says|told you|wrote|gave you)|"
+        r"\b(?:i am|i'm)\s+(?:now\s+)?your\s+(?:new\s+)?(?:administrator|admin|developer|creator|owner|operator|master|programmer)\b")),
 ]
 
 _SIGNALS: tuple[_Signal, ...] = tuple(_EN_SIGNALS + _ML_SIGNALS)
