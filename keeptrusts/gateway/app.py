@@ -30,7 +30,8 @@ from keeptrusts.gateway.ratelimit import AuthFailureThrottle, MemoryRateLimiter,
 from keeptrusts.gateway import upstream as upstream_mod
 from keeptrusts.gateway.upstream import Upstream
 from keeptrusts.policy import PolicySet
-from keeptrusts.policy.detectors import pii
+# Every detector is imported (and the name lexicons loaded) before the first request, not during it.
+from keeptrusts.policy.detectors import content, injection, pii, secrets  # noqa: F401
 from keeptrusts.prices import cost_usd, packaged_prices
 
 log = logging.getLogger("keeptrusts.gateway")

@@ -124,9 +124,11 @@ def test_warm_up_loads_lexicons_so_the_first_request_is_fast():
 
     pii_names._lexicon.cache_clear()
     pii.warm_up()
-    started = time.perf_counter()
+    loaded = pii_names._lexicon.cache_info()
+    assert loaded.currsize > 0
     detect("Thanks,\nMateo Fernández", ALL)
-    assert time.perf_counter() - started < 0.05
+    # Nothing is left to load when the first request arrives (a timing assert would be flaky).
+    assert pii_names._lexicon.cache_info().misses == loaded.misses
 
 
 def test_offsets_count_code_points():
