@@ -454,6 +454,7 @@ def _resolve_overlaps(spans: list[Span]) -> list[Span]:
 
 def warm_up() -> None:
     """Load the name lexicons now (~0.3 s) instead of on the first request that asks for names."""
+    pii_names._lexicon()  # direct: find_names may answer from its per-word cache without loading
     pii_names.find_names("Warm Up")
 
 
