@@ -6,7 +6,8 @@
 
 Each line: {"text", "source", "spans": [{"start", "end", "type"}], "injection": bool?, "content": [categories]?}.
 PII span types are entity types; secret spans have type "secret". Files are scored for what they
-label: pii*.jsonl for PII entity types, secrets*.jsonl for secrets, and any line with an
+label: pii*.jsonl for PII entity types, secrets*.jsonl for secrets, mixed*.jsonl for both (an
+independent hand-written set, see its builder), and any line with an
 "injection" or "content" key for those detectors. Every line runs through the product's
 evaluator (as `kt policy test` does) with a policy set that turns every detector on at `log`.
 
@@ -120,12 +121,12 @@ def evaluate(data_dir: Path = DATA) -> dict:
             if failed:
                 raise RuntimeError(f"{path.name}:{number}: detector(s) failed: {', '.join(failed)}")
             rows = table[split]
-            if prefix.startswith("pii") and "pii" in results:
+            if prefix.startswith(("pii", "mixed")) and "pii" in results:
                 for entity in ENTITY_TYPES:
                     gold = [(s["start"], s["end"]) for s in item.get("spans", ()) if s["type"] == entity]
                     predicted = [(s.start, s.end) for s in results["pii"].spans if s.type == entity]
                     _score_spans(rows[entity], gold, predicted)
-            if prefix.startswith("secret") and "secrets" in results:
+            if prefix.startswith(("secret", "mixed")) and "secrets" in results:
                 gold = [(s["start"], s["end"]) for s in item.get("spans", ()) if s["type"] == "secret"]
                 predicted = [(s.start, s.end) for s in results["secrets"].spans]
                 _score_spans(rows["secret"], gold, predicted)

@@ -269,7 +269,8 @@ class Gateway:
         if request.content_length is not None and request.content_length > self.settings.max_body_bytes:
             return self.fail(call, "request_too_large", self._too_large_message())
         try:
-            raw = await asyncio.wait_for(request.read(), BODY_TIMEOUT_SECONDS)
+            async with asyncio.timeout(BODY_TIMEOUT_SECONDS):  # no extra task per request, unlike wait_for
+                raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return self.fail(call, "request_too_large", self._too_large_message())
         except asyncio.TimeoutError:
@@ -376,15 +377,17 @@ class Gateway:
                 asyncio.ensure_future(self.rate_limiter.add_tokens(limits, call.key.key_id, call.key.user, call.key.team,
                                                                    call.tokens_in + call.tokens_out))
 
-    def excerpt(self, decision, raw_text: str) -> str | None:
-        """The event's excerpt per the org setting: none, redacted (PII and secrets replaced) or full."""
+    def excerpt(self, decision, raw_text: str, phase: str = "input") -> str | None:
+        """The event's excerpt per the org setting: none, redacted (every PII and secret replaced, whatever
+        the policies' actions — the engine's Decision.excerpt) or full. The head of the text, as the engine gives it."""
         mode = self.state.excerpt_mode
         if mode == "none" or not raw_text:
             return None
-        if mode == "full" or decision is None:
-            return raw_text[-EXCERPT_CHARS:]
-        # The end of the text: for a chat, the latest user message rather than the system prompt.
-        return decision.excerpt(1 << 30)[-EXCERPT_CHARS:]
+        if mode == "full":
+            return raw_text[:EXCERPT_CHARS]
+        if decision is None:  # no policy looked at this text: the engine still redacts the excerpt
+            decision = EMPTY.evaluate_input(raw_text) if phase == "input" else EMPTY.evaluate_output(raw_text)
+        return decision.excerpt(EXCERPT_CHARS) or None
 
     def blocked(self, call: Call, decision) -> web.Response:
         result = decision.blocked_by

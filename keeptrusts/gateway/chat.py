@@ -123,7 +123,8 @@ async def handle_chat(gateway: Gateway, request: web.Request) -> web.StreamRespo
         if decision.redacted:
             body["messages"] = messages = decision.messages
             changed = True
-    call.prompt_excerpt = gateway.excerpt(decision, last_user_text(messages))
+    # The excerpt shows the latest user message (not a system prompt that every event shares).
+    call.prompt_excerpt = gateway.excerpt(decision if len(messages) == 1 else None, last_user_text(messages))
 
     usage_asked = bool((body.get("stream_options") or {}).get("include_usage"))
     if call.stream and not usage_asked:
@@ -201,7 +202,7 @@ async def finish_chat(gateway: Gateway, call: Call, response, output: OutputCont
                 message["content"] = decision.text
                 modified = True
         if position == 0:
-            call.response_excerpt = gateway.excerpt(decision, content)
+            call.response_excerpt = gateway.excerpt(decision, content, "output")
     gateway.record(call, status=200)
     return json_response(orjson.dumps(data) if modified else raw, request_id=call.id)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import os
 import signal
 import socket
 import sys
@@ -24,7 +25,10 @@ class PortInUse(Exception):
 
 
 def install_uvloop() -> bool:
-    """uvloop cuts the gateway's per-request overhead (docs/performance.md); optional."""
+    """uvloop cuts the gateway's per-request overhead (docs/performance.md). KT_UVLOOP=0 turns it
+    off, to compare or to rule it out."""
+    if os.environ.get("KT_UVLOOP") == "0":
+        return False
     try:
         import uvloop
     except ImportError:

@@ -102,7 +102,7 @@ async def relay_stream(gateway: Gateway, request: web.Request, call: Call, upstr
         upstream.close()
     call.upstream_ms = round((call.upstream_ms or 0) + (time.perf_counter() - started) * 1000, 3)
     account_usage(call, state)
-    call.response_excerpt = gateway.excerpt(state.decision, "".join(state.texts.get(0, [])))
+    call.response_excerpt = gateway.excerpt(state.decision, "".join(state.texts.get(0, [])), "output")
     if status == 403:
         gateway.release(call)
     gateway.record(call, status=status, action="error" if status in (499, 504) else None, error_code=error_code)

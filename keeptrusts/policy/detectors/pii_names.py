@@ -386,7 +386,8 @@ def _continues_list(text: str, start: int, spans: list[Span]) -> bool:
     if not spans:
         return False
     gap = text[spans[-1].end : start]
-    return len(gap) <= 6 and gap.strip(" \t") in (",", ";", "and", ", and", "&", "/", "or")
+    # Quotes too: `VALUES ('Jane', 'Doe')`, `["Ana Lima", "Wout Lafleur"]`.
+    return len(gap) <= 8 and gap.strip(" \t\"'") in (",", ";", "and", ", and", "&", "/", "or")
 
 
 def _looks_like_name(value: str, generic_key: bool) -> bool:
@@ -506,11 +507,32 @@ def _csv_spans(text: str) -> list[Span]:
     return spans
 
 
+# Greetings and mentions written in lowercase chat: "thanks priya", "hey mateo,".
+_LOWER_GREETINGS = ("hi ", "hey ", "hello ", "thanks ", "thank you ", "thx ", "dear ", "cc ", "ping ", "ask ")
+_LOWER_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’\-]{1,20}(?![\w@])")
+
+
+def _lowercase_greeting_spans(text: str, lower: str) -> list[Span]:
+    spans = []
+    for greeting in _LOWER_GREETINGS:
+        i = lower.find(greeting)
+        while i >= 0:
+            start = i + len(greeting)
+            if i == 0 or not lower[i - 1].isalnum():
+                m = _LOWER_WORD.match(text, start)
+                # Only a name the lexicon knows, and that is no English word: "hi team" stays clean.
+                if m and _classify(m.group().capitalize()) == "given":
+                    spans.append(Span(m.start(), m.end(), "name"))
+            i = lower.find(greeting, start)
+    return spans
+
+
 def find_names(text: str) -> list[Span]:
     structured: list[Span] = []
     lower = text.lower()
     hints = [h for h in _KEY_HINTS if h in lower]
     if hints:
         structured = _key_value_spans(text, lower, hints) + _csv_spans(text)
+    structured += _lowercase_greeting_spans(text, lower)
     occupied = sorted((s.start, s.end) for s in structured)
     return structured + _sequence_spans(text, occupied)
