@@ -261,9 +261,10 @@ class EventStreamView(EventsBaseView):
                 last_write = time.monotonic()
             time.sleep(self.poll_seconds)
 
-    @staticmethod
-    def batches_after(seq, last_id):
-        current = [(seq, b) for b in IngestBatch.objects.filter(seq=seq).values_list("id", flat=True)] if (
+    def batches_after(self, seq, last_id):
+        """Committed batches of the actor's organization from `seq` on, in commit order."""
+        batches = IngestBatch.objects.filter(organization=self.scope.organization)
+        current = [(seq, b) for b in batches.filter(seq=seq).values_list("id", flat=True)] if (
             last_id != "~" and seq) else []
-        later = list(IngestBatch.objects.filter(seq__gt=seq).order_by("seq").values_list("seq", "id")[:200])
+        later = list(batches.filter(seq__gt=seq).order_by("seq").values_list("seq", "id")[:200])
         return current + later
