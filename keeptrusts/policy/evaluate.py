@@ -247,7 +247,7 @@ class PolicySet:
             # Number placeholders in reading order before rebuilding each piece.
             spans = non_overlapping(to_redact)
             text = redact(pieces.text, spans, placeholders)
-            messages = pieces.rebuild(spans, placeholders)
+            messages = pieces.rebuild(spans, placeholders, text if len(pieces.texts) == 1 else None)
         else:
             text, messages = pieces.text, pieces.original_messages()
         action = wire.strongest_action(r.action for r in results)
@@ -396,8 +396,9 @@ class _Pieces:
     def original_messages(self):
         return None if isinstance(self.source, str) else self.source
 
-    def rebuild(self, spans: list[Span], placeholders: Placeholders):
-        """The source messages with each piece's spans replaced; untouched messages are shared, not copied."""
+    def rebuild(self, spans: list[Span], placeholders: Placeholders, redacted_single: str | None = None):
+        """The source messages with each piece's spans replaced; untouched messages are shared, not copied.
+        `redacted_single` is the already redacted text when there is one piece (saves a second pass)."""
         if isinstance(self.source, str):
             return None
         by_piece: dict[int, list[Span]] = {}
@@ -410,7 +411,10 @@ class _Pieces:
         messages: list[Any] = list(self.source)
         copied: set[int] = set()
         for index, piece_spans in by_piece.items():
-            new_text = redact(self.texts[index], piece_spans, placeholders, offset=self.starts[index])
+            if redacted_single is not None:
+                new_text = redacted_single
+            else:
+                new_text = redact(self.texts[index], piece_spans, placeholders, offset=self.starts[index])
             message_index, part_index = self.locations[index]
             if isinstance(messages[message_index], str):
                 messages[message_index] = new_text

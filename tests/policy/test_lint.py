@@ -134,3 +134,10 @@ def test_quality_scorer_only_applies_to_output():
     [problem] = load(text).errors
     assert (problem.line, problem.code) == (4, "invalid-value")
     assert "output" in problem.hint
+
+
+def test_unknown_secret_detector_names_get_a_suggestion():
+    text = "policies:\n  - name: d\n    type: dlp-filter\n    detectors: [github_tokn, jwt]\n"
+    [problem] = load(text).errors
+    assert (problem.line, problem.col, problem.code) == (4, 17, "unknown-detector")
+    assert problem.hint.startswith("did you mean 'github_token'?")

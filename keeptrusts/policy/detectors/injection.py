@@ -32,7 +32,7 @@ import functools
 import re
 import unicodedata
 
-from keeptrusts.policy.detectors.textscan import ascii_lower, lowercase_pattern
+from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern
 from keeptrusts.policy.types import DetectorResult, Span
 
 DEFAULT_THRESHOLD = 0.5
@@ -131,7 +131,13 @@ _DIRECTIVES = (
     r"|programming|training|context|conditioning|limitations|filters|moderation|safeguards|messages|text|everything)"
 )
 
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0600-\u06ff\u0900-\u097f]")
+
+
+class _Source(str):
+    """A pattern's source text, compiled once (lowercased) by the signal that owns it."""
+
+    def __new__(cls, source: str, flags: int = 0) -> "_Source":
+        return super().__new__(cls, source)
 
 
 class _Signal:
@@ -142,16 +148,10 @@ class _Signal:
     here, and patterns run on lowercased text without re.IGNORECASE, which Python's `re` is slow at.
     """
 
-    __slots__ = ("reason", "weight", "prefixes", "marks", "pattern")
+    __slots__ = ("reason", "weight", "needles", "pattern")
 
-    def __init__(self, reason: str, weight: float, needles: tuple[str, ...], pattern: re.Pattern):
-        self.reason, self.weight, self.pattern = reason, weight, lowercase_pattern(pattern)
-        self.prefixes = tuple(n for n in needles if _is_word_prefix(n))
-        self.marks = tuple(n for n in needles if not _is_word_prefix(n))
-
-
-def _is_word_prefix(needle: str) -> bool:
-    return needle.isalpha() and not _CJK.search(needle)
+    def __init__(self, reason: str, weight: float, needles: tuple[str, ...], source: "_Source"):
+        self.reason, self.weight, self.needles, self.pattern = reason, weight, needles, lowercase_pattern(source)
 
 
 _VERBS = (
@@ -160,71 +160,71 @@ _VERBS = (
 )
 
 _EN_SIGNALS: list[_Signal] = [
-    _Signal("instruction_override", 0.85, _VERBS, re.compile(
+    _Signal("instruction_override", 0.85, _VERBS, _Source(
         rf"\b{_OVERRIDE_VERB}\s+(?:(?:{_QUALIFIER})\s+){{0,3}}?(?:{_STRONG_QUALIFIER})\s+(?:(?:{_QUALIFIER})\s+){{0,2}}{_DIRECTIVES}\b", re.I)),
-    _Signal("instruction_override", 0.85, _VERBS, re.compile(
+    _Signal("instruction_override", 0.85, _VERBS, _Source(
         rf"\b{_OVERRIDE_VERB}\s+(?:(?:{_QUALIFIER})\s+){{0,2}}(?:everything|anything|all|what(?:ever)?)\s+(?:(?:that\s+)?(?:you(?:'ve| have)?\s+(?:were|was|have been|been)\s+(?:told|given|instructed|taught)|(?:i|we)\s+(?:said|told you)\s+(?:before|earlier|above)|above|before this|prior to this|so far|up to (?:now|this point)))", re.I)),
-    _Signal("instruction_override", 0.8, _VERBS, re.compile(
+    _Signal("instruction_override", 0.8, _VERBS, _Source(
         r"\b(?:ignore|disregard|forget)\s+(?:the\s+|everything\s+|all\s+)?(?:above|previous|prior|preceding)(?:\s+(?:text|content|conversation|message|one))?\s*(?:[.,;:!]|and\b|then\b|-)", re.I)),
-    _Signal("instruction_override", 0.85, _VERBS, re.compile(
+    _Signal("instruction_override", 0.85, _VERBS, _Source(
         rf"\b{_OVERRIDE_VERB}\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:system|developer|initial|original|hidden)\s+(?:message|prompt|instructions|rules)\b", re.I)),
-    _Signal("instruction_override", 0.85, _VERBS, re.compile(
+    _Signal("instruction_override", 0.85, _VERBS, _Source(
         rf"\b{_OVERRIDE_VERB}\s+(?:the\s+|all\s+|any\s+)?(?:of\s+)?(?:the\s+)?(?:instructions|rules|guidelines|directives|restrictions|policies)\s+(?:from|by|of|set by|given by)\s+(?:openai|anthropic|google|microsoft|your\s+(?:developers?|creators?|makers?|programmers?|owners?|operators?|company|trainers?)|the\s+(?:developers?|system|operators?|company|admins?))\b", re.I)),
-    _Signal("instruction_override", 0.4, _VERBS, re.compile(rf"\b{_OVERRIDE_VERB}\s+(?:the\s+)?(?:instructions|rules|guidelines|guardrails|restrictions|safety (?:rules|guidelines|filters))\b(?!\s+(?:in|of|for|from|on|at)\s)", re.I)),
-    _Signal("instruction_override", 0.55, ("instruction", "directive", "task", "order", "override", "rules"), re.compile(
+    _Signal("instruction_override", 0.4, _VERBS, _Source(rf"\b{_OVERRIDE_VERB}\s+(?:the\s+)?(?:instructions|rules|guidelines|guardrails|restrictions|safety (?:rules|guidelines|filters))\b(?!\s+(?:in|of|for|from|on|at)\s)", re.I)),
+    _Signal("instruction_override", 0.55, ("instruction", "directive", "task", "order", "override", "rules"), _Source(
         r"(?:^|\n|[.!]\s+)\s*(?:\*\*|##\s*)?(?:ok(?:ay)?,?\s+)?(?:your\s+|the\s+)?(?:new|updated|revised|real|actual|true|override|admin|system|priority|important)\s+(?:instructions?|directives?|task|orders|override|rules)\s*(?:\*\*)?\s*[:.]", re.I)),
-    _Signal("instruction_override", 0.5, ("instructions", "rules", "guidelines", "directives", "programming"), re.compile(
+    _Signal("instruction_override", 0.5, ("instructions", "rules", "guidelines", "directives", "programming"), _Source(
         r"\b(?:your|the)\s+(?:previous|prior|original|old|initial)\s+(?:instructions|rules|guidelines|directives|programming)\s+(?:are|were|have been|is)\s+(?:void|cancel+ed|revoked|obsolete|no longer|overridden|replaced|deprecated|null)", re.I)),
-    _Signal("instruction_override", 0.35, ("instead", "rather"), re.compile(r"\b(?:instead|rather),?\s+(?:just\s+)?(?:say|print|output|respond with|reply with|write)\s+[\"'“]", re.I)),
-    _Signal("jailbreak_persona", 0.9, ("dan", "anything"), re.compile(r"\bdo anything now\b|\bDAN\s+(?:mode|prompt|jailbreak|persona)|\b(?:you are|you're|act as|become|as|called|named)\s+DAN\b", re.I)),
-    _Signal("jailbreak_persona", 0.8, ("mode",), re.compile(
+    _Signal("instruction_override", 0.35, ("instead", "rather"), _Source(r"\b(?:instead|rather),?\s+(?:just\s+)?(?:say|print|output|respond with|reply with|write)\s+[\"'“]", re.I)),
+    _Signal("jailbreak_persona", 0.9, ("dan", "anything"), _Source(r"\bdo anything now\b|\bDAN\s+(?:mode|prompt|jailbreak|persona)|\b(?:you are|you're|act as|become|as|called|named)\s+DAN\b", re.I)),
+    _Signal("jailbreak_persona", 0.8, ("mode",), _Source(
         r"\b(?:developer|dev|god|sudo|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|chaos|opposite|anarchy)\s+mode\s*(?:is\s+(?:now\s+)?)?(?:enabled|activated|engaged|unlocked|output)|mode\s*(?::|=|is now)\s*on\b|"
         r"\b(?:enable|activate|enter|switch (?:in)?to|simulate|turn on)\s+(?:the\s+)?(?:developer|dev|god|sudo|jailbreak|unrestricted|unfiltered|uncensored|evil|chaos)\s+mode\b(?![^.\n]{0,40}\b(?:on|in|for)\s+(?:android|chrome|windows|ios|iphone|the phone|my phone|your (?:phone|device)|firefox|edge|vs ?code|the browser|my browser|macos|the device|my device|steam|xbox))", re.I)),
-    _Signal("jailbreak_persona", 0.8, ("unrestricted", "unfiltered", "uncensored", "unbound", "unshackled", "jailbroken", "amoral", "unethical", "evil", "lawless", "rogue", "limitless", "free", "without", "bound", "ignores", "follow", "refuses", "declines", "answers", "anything", "has no", "with no"), re.compile(
+    _Signal("jailbreak_persona", 0.8, ("unrestricted", "unfiltered", "uncensored", "unbound", "unshackled", "jailbroken", "amoral", "unethical", "evil", "lawless", "rogue", "limitless", "free", "without", "bound", "ignores", "follow", "refuses", "declines", "answers", "anything", "has no", "with no"), _Source(
         r"\b(?:you are|you're|you will be|you'll be|you have become|act as|acting as|pretend (?:to be|you are|you're)|roleplay as|role-play as|play the role of|imagine you are|behave like|simulate|emulate|become|from now on,? you are|you are no longer \w+\.? you are)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:completely\s+|totally\s+|fully\s+)?(?:[\w-]+\s+){0,2}?"
         r"(?:unrestricted|unfiltered|uncensored|unbound|unshackled|jailbroken|amoral|unethical|evil|lawless|rogue|limitless|free from (?:all\s+|any\s+)?(?:restrictions|rules|guidelines|constraints|filters|openai)|"
         r"(?:ai|assistant|model|chatbot|llm|bot|version of \w+)(?:\s+model)?,?\s+(?:with(?:out| no)|that has no|who has no|free of|not bound by|(?:that|who|which) (?:ignores|doesn'?t follow|does not follow|never refuses|never declines|has no|answers everything|can do anything))\b)", re.I)),
-    _Signal("jailbreak_persona", 0.6, ("ethic", "moral", "safety", "openai", "anthropic", "usage", "content polic", "content filter", "content restrict", "content guideline", "content rule", "content limit", "have any", "have no", "has no"), re.compile(
+    _Signal("jailbreak_persona", 0.6, ("ethic", "moral", "safety", "openai", "anthropic", "usage", "content polic", "content filter", "content restrict", "content guideline", "content rule", "content limit", "have any", "have no", "has no"), _Source(
         r"\b(?:no|without (?:any)?|free (?:of|from)(?: any| all)?|not bound by(?: any)?|unbound by(?: any)?|released from(?: all| any)?)\s+(?:ethical|moral|content|safety|openai|anthropic|usage)\s+(?:guidelines?|restrictions?|constraints?|limits?|limitations?|filters?|polic(?:y|ies)|rules?|boundaries|considerations)|"
         r"\b(?:you|u)\s+(?:don'?t|do not|no longer)\s+have\s+(?:any\s+)?(?:rules|restrictions|limits|guidelines|filters|boundaries)|\b(?:you|it)\s+(?:have|has)\s+no\s+(?:rules|restrictions|limits|limitations|filters|boundaries|content polic(?:y|ies))\b", re.I)),
-    _Signal("jailbreak_persona", 0.55, ("refus", "declin", "break character", "warning", "disclaimer", "comply", "regardless", "no matter"), re.compile(
+    _Signal("jailbreak_persona", 0.55, ("refus", "declin", "break character", "warning", "disclaimer", "comply", "regardless", "no matter"), _Source(
         r"\b(?:never|do not|don'?t|must not|cannot|can'?t|won'?t)\s+(?:ever\s+)?(?:refuses?|declines?|say (?:no|you can'?t)|break character|add (?:any )?(?:warnings|disclaimers)|include (?:any )?(?:warnings|disclaimers))\b[^.\n]{0,60}|"
         r"\b(?:always|must)\s+(?:answer|comply|respond)\s+(?:to\s+)?(?:every|any|all)\s+(?:request|question|prompt)s?\s+(?:no matter|regardless)", re.I)),
-    _Signal("jailbreak_persona", 0.35, ("stay in character", "no matter what"), re.compile(r"\bstay in character\b|\bno matter what (?:i|the user) (?:ask|say)s?\b", re.I)),
-    _Signal("jailbreak_persona", 0.7, ("filter", "guardrail", "restriction", "safety", "content polic", "moderation", "limitation", "censorship"), re.compile(
+    _Signal("jailbreak_persona", 0.35, ("stay in character", "no matter what"), _Source(r"\bstay in character\b|\bno matter what (?:i|the user) (?:ask|say)s?\b", re.I)),
+    _Signal("jailbreak_persona", 0.7, ("filter", "guardrail", "restriction", "safety", "content polic", "moderation", "limitation", "censorship"), _Source(
         r"\b(?:disable|turn off|deactivate|remove|drop|lift|switch off|bypass)\s+(?:all\s+)?(?:of\s+)?your\s+(?:safety\s+|content\s+|ethical\s+)?(?:filters?|guardrails?|restrictions|safety(?: features| checks| measures| settings)?|content polic(?:y|ies)|moderation|limitations|censorship)|"
         r"\b(?:your|all|the|ai|model)\s+(?:safety\s+|content\s+)?(?:filters|guardrails|restrictions|safety features|content filters?)\s+(?:are|is|have been|has been)\s+(?:now\s+)?(?:disabled|off|removed|lifted|turned off|deactivated)", re.I)),
-    _Signal("jailbreak_persona", 0.55, ("without",), re.compile(
+    _Signal("jailbreak_persona", 0.55, ("without",), _Source(
         r"\b(?:answer|respond|reply|comply)\w*\s+(?:to\s+)?(?:everything|anything|every (?:question|request)|all (?:questions|requests))?\s*without\s+(?:any\s+)?(?:refus\w+|restrictions|filters|censorship|limits|morals?|ethics|warnings|disclaimers|hesitation)", re.I)),
-    _Signal("jailbreak_persona", 0.5, ("no restriction", "no limit", "no filter", "no boundar", "no rules", "no guideline", "no censorship"), re.compile(r"\b(?:has|have|with)\s+no\s+(?:restrictions|limits|limitations|filters|boundaries|rules|guidelines|censorship)\b", re.I)),
-    _Signal("jailbreak_persona", 0.7, ("jailbr", "freed", "liberated", "unlocked"), re.compile(r"\bjailbr(?:eak|oken)\s+(?:yourself|the (?:ai|model|assistant)|mode|prompt activated)|\byou (?:are|have been) (?:now )?(?:jailbroken|freed|liberated|unlocked)\b", re.I)),
-    _Signal("system_prompt_extraction", 0.85, ("system prompt", "systemprompt", "system message", "system instruction", "preprompt", "pre-prompt", "initial instruction", "initial prompt", "original instruction", "original prompt", "hidden instruction", "hidden prompt", "metaprompt", "meta prompt", "developer instruction", "developer message", "developer prompt", "you were given", "configuration prompt"), re.compile(
+    _Signal("jailbreak_persona", 0.5, ("no restriction", "no limit", "no filter", "no boundar", "no rules", "no guideline", "no censorship"), _Source(r"\b(?:has|have|with)\s+no\s+(?:restrictions|limits|limitations|filters|boundaries|rules|guidelines|censorship)\b", re.I)),
+    _Signal("jailbreak_persona", 0.7, ("jailbr", "freed", "liberated", "unlocked"), _Source(r"\bjailbr(?:eak|oken)\s+(?:yourself|the (?:ai|model|assistant)|mode|prompt activated)|\byou (?:are|have been) (?:now )?(?:jailbroken|freed|liberated|unlocked)\b", re.I)),
+    _Signal("system_prompt_extraction", 0.85, ("system prompt", "systemprompt", "system message", "system instruction", "preprompt", "pre-prompt", "initial instruction", "initial prompt", "original instruction", "original prompt", "hidden instruction", "hidden prompt", "metaprompt", "meta prompt", "developer instruction", "developer message", "developer prompt", "you were given", "configuration prompt"), _Source(
         r"\b(?:repeat|print|reveal|show|output|display|tell|give|share|leak|dump|recite|write(?: out| down)?|spell out|copy|paste|expose|disclose|list|return|echo|send|provide|summari[sz]e|translate|paraphrase|what (?:is|are|was|were))\s+(?:me\s+|us\s+|back\s+)?(?:all\s+(?:of\s+)?)?(?:your|the|its)\s+"
         r"(?:(?:entire|full|complete|exact|whole|original|initial|hidden|secret|confidential|internal|first|verbatim|underlying|real|actual|current)\s+){0,3}"
         r"(?:system\s*prompt|system\s+message|system\s+instructions?|pre-?prompt|initial\s+(?:instructions|prompt)|original\s+(?:instructions|prompt)|hidden\s+(?:instructions|prompt)|meta\s*prompt|developer\s+(?:instructions|message|prompt)|instructions you were given|prompt you were given|guidelines you were given|rules you were given|configuration prompt)", re.I)),
-    _Signal("system_prompt_extraction", 0.75, ("instructions", "prompt", "directives", "rules", "programming", "guidelines", "configuration"), re.compile(
+    _Signal("system_prompt_extraction", 0.75, ("instructions", "prompt", "directives", "rules", "programming", "guidelines", "configuration"), _Source(
         r"\b(?:repeat|print|reveal|show|output|display|tell|give|share|leak|dump|recite|write(?: out| down)?|spell out|copy|disclose|list|what (?:is|are|was|were))\s+(?:me\s+|us\s+)?(?:all\s+(?:of\s+)?)?your\s+(?:(?:exact|full|complete|original|initial|hidden|secret|internal|core|actual|real)\s+){0,2}(?:instructions|prompt|directives|rules|programming|guidelines|configuration)\b(?!\s+(?:for|on|about|regarding)\s)", re.I)),
-    _Signal("system_prompt_extraction", 0.75, ("above", "preceding", "before this", "before my", "before the", "prior to this", "prior to my", "at the top of", "at the start of", "at the beginning of", "at the very", "in your system", "in your instructions", "in your prompt", "you got", "you received", "you were given", "have been given", "you were provided", "you were told", "u got", "give you", "you given", "gave you", "given to you", "programmed", "configured", "what did", "starting with", "starting from", "told you to", "instructed you to", "how were you"), re.compile(
+    _Signal("system_prompt_extraction", 0.75, ("above", "preceding", "before this", "before my", "before the", "prior to this", "prior to my", "at the top of", "at the start of", "at the beginning of", "at the very", "in your system", "in your instructions", "in your prompt", "you got", "you received", "you were given", "have been given", "you were provided", "you were told", "u got", "give you", "you given", "gave you", "given to you", "programmed", "configured", "what did", "starting with", "starting from", "told you to", "instructed you to", "how were you"), _Source(
         r"\b(?:repeat|print|output|show|display|reveal|write|return|copy|echo)\s+(?:me\s+)?(?:all\s+|back\s+)?(?:the\s+)?(?:words|text|content|everything|all|lines|messages?|instructions|tokens)\s+(?:written\s+|that (?:appear|came|come)s?\s+)?(?:above|before (?:this|my|the (?:user|first))|prior to (?:this|my)|preceding this|at the (?:very )?(?:top|start|beginning) of (?:this|the|your) (?:conversation|context|prompt|chat))|"
         r"\bwhat(?:'s| is| was)\s+(?:written\s+)?in\s+your\s+(?:system\s*prompt|instructions|prompt|system message)|"
         r"\b(?:repeat|print|reveal|show|output|display|tell|give|share|leak|dump|paste|copy|quote|list|write)\b[^.?!\n]{0,40}\b(?:instructions|prompt|rules|directives|guidelines)\s+(?:that\s+)?(?:you|u)\s+(?:got|received|were given|have been given|were provided|were told)|"
         r"\b(?:instructions|prompt|rules|directives|guidelines)\b[^.?!\n]{0,30}?\b(?:did\s+\w+\s+give\s+you|(?:were|was)\s+you\s+given|you\s+(?:were|have been)\s+(?:given|told|programmed|configured)|gave\s+you|given\s+to\s+you)\b|"
         r"\bwhat did (?:the |your )?(?:developers?|creators?|openai|anthropic|admins?|operators?|they|company) (?:tell|instruct|ask|program|configure) you\b|"
         r"\bstarting (?:with|from) [\"'“]?you are\b|\b(?:what|who) (?:told|instructed|programmed) you to\b|\bhow were you (?:prompted|instructed|configured)\b", re.I)),
-    _Signal("system_prompt_extraction", 0.45, ("system prompt",), re.compile(
+    _Signal("system_prompt_extraction", 0.45, ("system prompt",), _Source(
         r"\b(?:repeat|print|reveal|show|output|dump|leak|display)\s+(?:me\s+)?the\s+system\s+prompt\s*(?:[.!?]|$|and\b|now\b)|\bsystem prompt\s+(?:verbatim|word for word|in full)\b", re.I)),
-    _Signal("role_spoofing", 0.6, ("system:", "system :", "developer:", "system message:", "system prompt:", "system instruction", "<|", "<<sys", "[system]", "role", "</system", "<system", "</sys", "<sys>", "<instructions>", "</instructions>", "system_prompt>"), re.compile(
+    _Signal("role_spoofing", 0.6, ("system:", "system :", "developer:", "system message:", "system prompt:", "system instruction", "<|", "<<sys", "[system]", "role", "</system", "<system", "</sys", "<sys>", "<instructions>", "</instructions>", "system_prompt>"), _Source(
         r"<\|im_start\|>\s*system|<\|(?:system|start_header_id\|>system)|<<SYS>>|(?:^|\n)\s*(?:#{2,4}\s*)?(?:system|developer)\s*(?:message|prompt|instructions?)?\s*:\s*\S|"
         r"\[(?:system|SYSTEM)\](?!\()|\{\s*[\"']role[\"']\s*:\s*[\"']system[\"']|</?(?:system|system_prompt|sys|instructions)>", re.I)),
-    _Signal("role_spoofing", 0.45, ("<|", "[inst", "[/inst", "<</sys", "##", "human:", "assistant:", "ai:", "user:", "human :", "assistant :", "end of", "begin of", "--"), re.compile(
+    _Signal("role_spoofing", 0.45, ("<|", "[inst", "[/inst", "<</sys", "##", "human:", "assistant:", "ai:", "user:", "human :", "assistant :", "end of", "begin of", "--"), _Source(
         r"<\|(?:im_start|im_end|endoftext|eot_id|user|assistant|end)\|>|\[/?INST\]|<</SYS>>|(?:^|\n)\s*#{2,4}\s*(?:instruction|response|assistant|human)\s*:|"
         r"(?:^|\n)\s*(?:human|assistant|user|ai)\s*:\s*\S[^\n]*\n\s*(?:human|assistant|ai)\s*:|"
         r"-{2,}\s*(?:end|begin) (?:of )?(?:system|user|assistant|conversation|input|prompt|instructions)\s*-{2,}|\bEND OF (?:USER )?INPUT\b", re.I)),
-    _Signal("exfiltration", 0.55, ("send", "forward", "post", "upload", "email", "exfiltrat", "transmit", "leak"), re.compile(
+    _Signal("exfiltration", 0.55, ("send", "forward", "post", "upload", "email", "exfiltrat", "transmit", "leak"), _Source(
         r"\b(?:send|forward|post|upload|email|exfiltrate|transmit|leak)\s+(?:all\s+|the\s+|this\s+|your\s+|every\s+|\w+'s\s+)*(?:conversation|chat history|chat log|messages?|emails?|data|credentials|api keys?|passwords?|secrets|tokens|user data|personal data|files|contents)\s+(?:[a-z ]{0,20}\s)?to\s+(?:https?://|\S+@\S+|me at|this (?:url|address|endpoint)|the following)", re.I)),
-    _Signal("exfiltration", 0.55, ("the user", "the human", "the operator", "!["), re.compile(
+    _Signal("exfiltration", 0.55, ("the user", "the human", "the operator", "!["), _Source(
         r"\b(?:do not|don'?t|never)\s+(?:tell|inform|mention|reveal|show|alert|notify)\s+(?:this\s+|it\s+|anything\s+)?(?:to\s+)?the\s+(?:user|human|operator)|!\[[^\]]{0,40}\]\(https?://[^)\s]{1,200}[?&][a-z_]{1,20}=(?:\{|\$|%7B|<)", re.I)),
-    _Signal("exfiltration", 0.45, ("if you are", "when you are", "note to", "note for", "message to", "message for", "instructions to", "instructions for", "instruction to", "attention to", "attention for", "attention ai"), re.compile(
+    _Signal("exfiltration", 0.45, ("if you are", "when you are", "note to", "note for", "message to", "message for", "instructions to", "instructions for", "instruction to", "attention to", "attention for", "attention ai"), _Source(
         r"\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|language model|assistant|chatbot|bot)\b|\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:ai|llm|assistant|language model|chatbot|model)\s*[:,]", re.I)),
 ]
 
@@ -243,7 +243,7 @@ _ML_JAILBREAK_NEEDLES = tuple("restric einschränk огранич desarrollador 
 
 # Instruction override and system-prompt extraction in other languages.
 _ML_SIGNALS: list[_Signal] = [
-    _Signal("instruction_override", 0.85, (_ML_OVERRIDE_NEEDLES), re.compile(
+    _Signal("instruction_override", 0.85, (_ML_OVERRIDE_NEEDLES), _Source(
         # es / pt / it
         r"\b(?:ignora|ignore|ignorar|ignorá|olvida|olvidá|olvidar|esqueça|esquece|esquecer|dimentica|dimenticare|descarta|desconsidera|no hagas caso)\w*\s+(?:\w+\s+){0,3}?"
         r"(?:instrucciones|instruções|instrucoes|istruzioni|indicaciones|reglas|regras|regole|órdenes|ordens|directrices|diretrizes)\b|"
@@ -262,13 +262,13 @@ _ML_SIGNALS: list[_Signal] = [
         r"(?:以前|前|上記|これまで|最初|元)の(?:すべての|全ての)?(?:指示|命令|指令|ルール|設定|プロンプト)を?(?:すべて|全て)?(?:無視|忘れ)|"
         r"이전(?:의)?\s*(?:모든\s*)?(?:지시|지침|명령|규칙)(?:사항)?(?:을|를)?\s*(?:무시|잊어)|"
         r"تجاهل\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر)|पिछले\s+(?:सभी\s+)?निर्देशों\s+को\s+(?:अनदेखा|नज़रअंदाज़|भूल)", re.I)),
-    _Signal("system_prompt_extraction", 0.8, (_ML_EXTRACTION_NEEDLES), re.compile(
+    _Signal("system_prompt_extraction", 0.8, (_ML_EXTRACTION_NEEDLES), _Source(
         r"\b(?:muestra|muéstrame|revela|repite|dime|imprime|mostra|mostre|mostrami|revele|ripeti|rivela|dimmi|stampa|montre|montre-moi|révèle|répète|affiche|dis-moi|zeig|zeige|zeig mir|gib|nenne|wiederhole|verrate)\s+(?:\w+\s+){0,3}?"
         r"(?:prompt (?:del |do |di |de )?(?:sistema|système)|system-?prompt|systemprompt|instrucciones (?:iniciales|originales|del sistema)|instruções (?:iniciais|originais|do sistema)|istruzioni (?:iniziali|originali|di sistema)|instructions (?:initiales|d'origine|système)|anweisungen|systemanweisungen|ursprünglichen anweisungen)|"
         r"(?:покажи|выведи|повтори|раскрой|напиши|скажи)\s+(?:\w+\s+){0,3}?(?:системн\w+ (?:промпт|подсказк\w*|инструкци\w*)|(?:свои|твои|исходные|первоначальные) инструкции)|"
         r"(?:你的|您的)(?:系统提示|系統提示|系统指令|初始指令|提示词)[^。\n]{0,6}(?:是什么|是什麼)|(?:告诉我|告訴我|显示|顯示|输出|輸出|打印|重复|重複|泄露)(?:一下)?(?:你的|您的)?(?:系统提示|系統提示|系统指令|初始指令)|"
         r"(?:あなたの)?システムプロンプト(?:を|の内容を|の全文を)(?:教えて|表示|出力|見せ|繰り返)|(?:最初|初期)の(?:指示|プロンプト)(?:を|の内容を)(?:教えて|表示|出力|見せ)", re.I)),
-    _Signal("jailbreak_persona", 0.7, (_ML_JAILBREAK_NEEDLES), re.compile(
+    _Signal("jailbreak_persona", 0.7, (_ML_JAILBREAK_NEEDLES), _Source(
         r"\b(?:sin|sem|senza|sans|ohne|без)\s+(?:ninguna\s+|nenhuma\s+|alcuna\s+|aucune\s+|jegliche\s+|каких-либо\s+)?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|ограничений)\b[^.\n]{0,40}\b(?:modo|mode|modus|режим)|"
         r"(?:modo|mode|modus|режим)\s+(?:desarrollador|desenvolvedor|sviluppatore|développeur|entwickler|разработчика)\s+(?:activado|ativado|attivato|activé|aktiviert|включ)", re.I)),
 ]
@@ -407,66 +407,16 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
     return 0.8 if quoted else 1.0
 
 
-_WORDS = re.compile(r"[^\W\d_]+")
-
-
-@functools.cache
-def _prefix_index() -> tuple[dict[str, frozenset[int]], tuple[int, ...]]:
-    """Word prefix -> indices of the signals it triggers, and the prefix lengths to try."""
-    index: dict[str, set[int]] = {}
-    for number, signal in enumerate(_SIGNALS):
-        for prefix in signal.prefixes:
-            index.setdefault(prefix, set()).add(number)
-    return {k: frozenset(v) for k, v in index.items()}, tuple(sorted({len(k) for k in index}))
-
-
-@functools.lru_cache(maxsize=65536)
-def _word_triggers(word: str) -> frozenset[int]:
-    index, lengths = _prefix_index()
-    found: frozenset[int] = frozenset()
-    for length in lengths:
-        if length > len(word):
-            break
-        hit = index.get(word[:length])
-        if hit:
-            found |= hit
-    return found
 
 
 _BACK, _FWD = 160, 320  # a match lies within this reach of its trigger
 
 
-@functools.cache
-def _mark_index() -> dict[str, frozenset[int]]:
-    """Mark -> the signals it triggers."""
-    marks: dict[str, set[int]] = {}
-    for number, signal in enumerate(_SIGNALS):
-        for mark in signal.marks:
-            marks.setdefault(mark, set()).add(number)
-    return {mark: frozenset(numbers) for mark, numbers in marks.items()}
-
-
 def _trigger_windows(lowered: str) -> dict[int, list[tuple[int, int]]]:
     """Signal index -> merged [lo, hi) regions around its triggers."""
     n = len(lowered)
-    starts: dict[int, list[int]] = {}
-    for word in set(_WORDS.findall(lowered)):
-        triggered = _word_triggers(word)
-        if triggered:
-            at = lowered.find(word)
-            while at != -1:
-                for number in triggered:
-                    starts.setdefault(number, []).append(at)
-                at = lowered.find(word, at + len(word))
-    for mark, triggered in _mark_index().items():
-        at = lowered.find(mark)  # a plain substring search per mark beats one big alternation in `re`
-        while at != -1:
-            for number in triggered:
-                starts.setdefault(number, []).append(at)
-            at = lowered.find(mark, at + len(mark))
     regions: dict[int, list[tuple[int, int]]] = {}
-    for number, positions in starts.items():
-        positions.sort()
+    for number, positions in _triggers().positions(lowered).items():
         merged: list[tuple[int, int]] = []
         for at in positions:
             lo, hi = max(0, at - _BACK), min(n, at + _FWD)
@@ -476,6 +426,15 @@ def _trigger_windows(lowered: str) -> dict[int, list[tuple[int, int]]]:
                 merged.append((lo, hi))
         regions[number] = merged
     return regions
+
+
+@functools.cache
+def _triggers() -> Triggers:
+    return Triggers(signal.needles for signal in _SIGNALS)
+
+
+def _word_triggers(word: str) -> frozenset[int]:
+    return _triggers().for_word(word)
 
 
 def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool) -> bool:

@@ -197,7 +197,8 @@ _IBAN_LENGTHS = {
     "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
     "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }
-_IBAN = re.compile(r"(?<![\w\-])([A-Z]{2})(\d\d)((?: ?[A-Z0-9]){11,30}+)", re.IGNORECASE)
+# ASCII: with IGNORECASE alone, [A-Z] would also match 'İ', 'ı' and the Kelvin sign.
+_IBAN = re.compile(r"(?<![\w\-])([A-Z]{2})(\d\d)((?: ?[A-Z0-9]){11,30}+)", re.IGNORECASE | re.ASCII)
 
 
 def _iban_mod97_ok(iban: str) -> bool:
@@ -421,7 +422,7 @@ def _ip_addresses(text: str, runs: list[tuple[int, int]]) -> list[Span]:
 
 # Every digit-bearing entity lies in a run of digits and phone/number punctuation; one scan finds
 # the runs and each finder only looks inside them.
-_NUMERIC_RUN = re.compile(r"\d[\d \-.()\u00a0]*+")
+_NUMERIC_RUN = re.compile(r"[0-9][0-9 \-.()\u00a0]*+")  # ASCII digits: checksums do arithmetic on them
 def _with_prefix(text: str, start: int, end: int) -> tuple[int, int]:
     """Extend a run left over a leading '+', '(' or '+(' (`+44 …`, `(415) …`)."""
     while start > 0 and text[start - 1] in "+(" and end - start < 40:

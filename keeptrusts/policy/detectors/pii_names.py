@@ -207,7 +207,8 @@ def _inflected_word(key: str, lex: dict[str, frozenset[str]]) -> bool:
     for suffix, replacement in _SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= 3:
             base = key[: -len(suffix)] + replacement
-            if base in lex["common"] or base in lex["rare"] or (base[-1:] == base[-2:-1] and base[:-1] in lex["common"]):
+            undoubled = base[:-1] if base[-1:] == base[-2:-1] else ""  # debugging -> debug
+            if base in lex["common"] or base in lex["rare"] or undoubled in lex["common"] or undoubled in lex["rare"]:
                 return True
     return False
 
@@ -366,7 +367,7 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
 
 def _at_sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 4) : start].rstrip(" \t\"'(*>-")
-    return not before or before[-1] in ".!?:\n"
+    return not before or before[-1] in ".!?:#\n"
 
 
 def _after_title(text: str, start: int) -> bool:

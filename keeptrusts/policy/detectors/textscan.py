@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -37,12 +38,86 @@ def needle_windows(haystack: str, needles: Iterable[str], back: int, fwd: int) -
     return merged
 
 
-def lowercase_pattern(pattern: re.Pattern) -> re.Pattern:
+def lowercase_pattern(pattern: re.Pattern | str) -> re.Pattern:
     """The same pattern for text already lowercased by `ascii_lower`, without re.IGNORECASE.
 
     Python's `re` is an order of magnitude slower on case-insensitive alternations; matching
     lowercase literals against lowercased text gives the same matches at a fraction of the cost.
     Escapes keep their case (`\\S` stays `\\S`).
     """
-    source = re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group().startswith("\\") else m.group().lower(), pattern.pattern)
-    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+    text, flags = (pattern, 0) if isinstance(pattern, str) else (pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    source = re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group().startswith("\\") else m.group().lower(), text)
+    return re.compile(source, flags)
+
+
+class Triggers:
+    """Which rules a text can match, from cheap lookups instead of running every pattern.
+
+    Built from one tuple of triggers per rule: a plain word is a word prefix ("ignor" fires on
+    ignore/ignoring), "word$" an exact word, anything else (phrases, symbols, CJK) a substring.
+    Words are looked up once per distinct word (cached across calls).
+    """
+
+    def __init__(self, triggers_per_rule: Iterable[Iterable[str]]) -> None:
+        prefixes: dict[str, set[int]] = {}
+        self.exact: dict[str, frozenset[int]] = {}
+        exact: dict[str, set[int]] = {}
+        marks: dict[str, set[int]] = {}
+        for number, triggers in enumerate(triggers_per_rule):
+            for trigger in triggers:
+                if trigger.endswith("$"):
+                    exact.setdefault(trigger[:-1], set()).add(number)
+                elif trigger.isalpha() and not _CJK.search(trigger):
+                    prefixes.setdefault(trigger, set()).add(number)
+                else:
+                    marks.setdefault(trigger, set()).add(number)
+        self.prefixes = {k: frozenset(v) for k, v in prefixes.items()}
+        self.exact = {k: frozenset(v) for k, v in exact.items()}
+        self.marks = {k: frozenset(v) for k, v in marks.items()}
+        self.lengths = tuple(sorted({len(k) for k in self.prefixes}))
+        self.for_word = functools.lru_cache(maxsize=65536)(self._for_word)
+
+    def _for_word(self, word: str) -> frozenset[int]:
+        found = self.exact.get(word, frozenset())
+        for length in self.lengths:
+            if length > len(word):
+                break
+            hit = self.prefixes.get(word[:length])
+            if hit:
+                found = found | hit
+        return found
+
+    def positions(self, lowered: str) -> dict[int, list[int]]:
+        """Rule -> sorted offsets of its triggers in `lowered`."""
+        starts: dict[int, list[int]] = {}
+        for word in set(WORDS.findall(lowered)):
+            rules = self.for_word(word)
+            if rules:
+                self._record(lowered, word, rules, starts)
+        for mark, rules in self.marks.items():
+            self._record(lowered, mark, rules, starts)  # a substring search per mark beats one big alternation in `re`
+        for offsets in starts.values():
+            offsets.sort()
+        return starts
+
+    def active(self, lowered: str, words: Iterable[str]) -> set[int]:
+        """Rules with at least one trigger in the text (no positions)."""
+        found: set[int] = set()
+        for word in words:
+            found |= self.for_word(word)
+        for mark, rules in self.marks.items():
+            if not rules <= found and mark in lowered:
+                found |= rules
+        return found
+
+    @staticmethod
+    def _record(lowered: str, needle: str, rules: frozenset[int], starts: dict[int, list[int]]) -> None:
+        at = lowered.find(needle)
+        while at != -1:
+            for number in rules:
+                starts.setdefault(number, []).append(at)
+            at = lowered.find(needle, at + len(needle))
+
+
+WORDS = re.compile(r"[^\W\d_]+")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0600-\u06ff\u0900-\u097f]")

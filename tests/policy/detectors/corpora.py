@@ -20,6 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `tests` and `keeptrusts` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
+from tests.policy.detectors.corpus_content import content_corpus, score_content  # noqa: E402
 from tests.policy.detectors.corpus_injection import injection_corpus, score_injection  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -256,9 +257,9 @@ def score_secrets(rows: list[dict]) -> dict:
     return {"precision": round(precision, 3), "recall": round(recall, 3), "misses": misses, "false_alarms": false_alarms}
 
 
-CORPORA = {"secrets": secrets_corpus, "injection": injection_corpus}
-SPLITS = {"secrets": ("dev", "heldout"), "injection": ("dev", "heldout", "blind")}
-SCORERS = {"secrets": score_secrets, "injection": score_injection}
+CORPORA = {"secrets": secrets_corpus, "injection": injection_corpus, "content": content_corpus}
+SPLITS = {"secrets": ("dev", "heldout"), "injection": ("dev", "heldout", "blind"), "content": ("dev", "heldout", "blind")}
+SCORERS = {"secrets": score_secrets, "injection": score_injection, "content": score_content}
 
 
 def write_all() -> None:
