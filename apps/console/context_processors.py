@@ -1,4 +1,6 @@
 from apps.core.views import TEAM_SESSION_KEY, console_scope
+from apps.escalations.models import Escalation
+from apps.escalations.selectors import escalation_list
 
 NAVIGATION = [
     ("console:dashboard", "Dashboard"),
@@ -24,4 +26,12 @@ def console(request):
         "console_scope": scope,
         "is_admin": bool(full.org_role),
         "can_manage": full.has_role("manager"),
+        "open_escalations": open_escalations(scope),
     }
+
+
+def open_escalations(scope) -> int:
+    """The count on the Escalations tab: open items the actor can see (one indexed count)."""
+    if scope.is_empty:
+        return 0
+    return escalation_list(scope=scope, status=Escalation.Status.OPEN).count()

@@ -1,4 +1,10 @@
+"""Every Console page, in one namespace (`console:`); the views live in their domain apps."""
+
 from django.urls import path
+
+from apps.costs.views import BudgetSettingsView, CostCenterView
+from apps.escalations.views import EscalationDetailView, EscalationListView
+from apps.events.views import EventDetailView, EventListView
 
 from . import views
 
@@ -6,11 +12,10 @@ app_name = "console"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("switch-team/", views.SwitchTeamView.as_view(), name="switch-team"),
-    path("events/", views.SectionView.as_view(
-        title="Events", intro="Every governed call, with the policies that acted on it."), name="events"),
-    path("escalations/", views.SectionView.as_view(
-        title="Escalations", intro="Items a policy escalated for human review, oldest first."), name="escalations"),
-    path("costs/", views.SectionView.as_view(
-        title="Cost Center", intro="Spend by user, model and day against each team's budget."), name="costs"),
-    path("settings/budgets/", views.BudgetsView, name="budgets"),
+    path("events/", EventListView.as_view(), name="events"),
+    path("events/<str:event_id>/", EventDetailView.as_view(), name="event-detail"),
+    path("escalations/", EscalationListView.as_view(), name="escalations"),
+    path("escalations/<int:pk>/", EscalationDetailView.as_view(), name="escalation-detail"),
+    path("costs/", CostCenterView.as_view(), name="costs"),
+    path("settings/budgets/", BudgetSettingsView.as_view(), name="budgets"),
 ]

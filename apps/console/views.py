@@ -5,13 +5,41 @@ from django.views import View
 
 from apps.core.views import TEAM_SESSION_KEY, ConsoleView
 from apps.gateways.selectors import gateway_list
-from apps.keys.selectors import gateway_key_list
 from apps.keys.models import GatewayKey
-from apps.tenancy.models import Role
+from apps.keys.selectors import gateway_key_list
 from apps.tenancy.scope import scope_for
 
+from . import selectors
+from .forms import ConsoleFilterForm
 
-class DashboardView(ConsoleView):
+
+class FilteredConsoleView(ConsoleView):
+    """A read page with team / gateway / period filters. `self.scope` is narrowed
+    to the team picked in the filter (only ever one the actor may see)."""
+
+    with_gateway_filter = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.filters = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        teams = list(self.scope.teams())
+        gateways = list(gateway_list(scope=self.scope)) if self.with_gateway_filter else None
+        self.filters = ConsoleFilterForm(request.GET or None, teams=teams, gateways=gateways,
+                                         initial={"period": "7d"})
+        team_id = self.filters.value("team")
+        if team_id:
+            self.scope = self.scope.narrowed([team_id])
+        self.gateway_id = self.filters.value("gateway") if self.with_gateway_filter else None
+        self.period = self.filters.chosen_period()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filters=self.filters, period=self.period, **kwargs)
+
+
+class DashboardView(FilteredConsoleView):
     template_name = "console/dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -20,19 +48,9 @@ class DashboardView(ConsoleView):
             teams=self.scope.teams(),
             active_keys=keys.filter(pk__in=GatewayKey.active().values("pk")).count(),
             gateways=gateway_list(scope=self.scope),
+            metrics=selectors.dashboard(scope=self.scope, period=self.period, gateway_id=self.gateway_id),
             **kwargs,
         )
-
-
-class SectionView(ConsoleView):
-    """A Console section whose full page arrives with a later part of the product."""
-
-    template_name = "console/section.html"
-    title = ""
-    intro = ""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, intro=self.intro, **kwargs)
 
 
 class SwitchTeamView(View):
@@ -53,7 +71,3 @@ class SwitchTeamView(View):
             target = "/"
         return HttpResponseRedirect(target)
 
-
-BudgetsView = SectionView.as_view(
-    title="Budgets", required_role={"GET": Role.VIEWER},
-    intro="Each team's monthly limit and alert threshold. The demo teams have a $2,000 monthly budget.")

@@ -138,11 +138,9 @@ def _kind_of(node: yaml.Node) -> str:
             _NULL: "empty"}.get(node.tag, "a value")
 
 
-def _secret_detector_names() -> tuple[str, ...] | None:
-    try:
-        from keeptrusts.policy.detectors import secrets
-    except ImportError:  # the secrets detector has not landed yet: names unchecked
-        return None
+def _secret_detector_names() -> tuple[str, ...]:
+    from keeptrusts.policy.detectors import secrets  # only when a file lists `detectors:`
+
     return tuple(secrets.DETECTORS)
 
 
@@ -171,9 +169,10 @@ class _Checker:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = exc.problem or "not valid YAML"
+            hint = ("indent with spaces: YAML does not allow tabs" if "tab" in problem
+                    else "check indentation, quotes and that lists use '- ' items")
             self.result.errors.append(Problem(
-                self.file, line, col, None, "invalid-yaml", f"not valid YAML: {problem}",
-                "check indentation, quotes and that lists use '- ' items", "error"))
+                self.file, line, col, None, "invalid-yaml", f"not valid YAML: {problem}", hint, "error"))
             return self.result
         except yaml.YAMLError as exc:
             first_line = str(exc).splitlines()[0] if str(exc) else "unreadable"

@@ -141,3 +141,9 @@ def test_unknown_secret_detector_names_get_a_suggestion():
     [problem] = load(text).errors
     assert (problem.line, problem.col, problem.code) == (4, 17, "unknown-detector")
     assert problem.hint.startswith("did you mean 'github_token'?")
+
+
+def test_tabs_get_a_hint_about_spaces():
+    [problem] = load("policies:\n  - name: a\n\ttype: pii-detector\n").errors
+    assert (problem.line, problem.code) == (3, "invalid-yaml")
+    assert problem.hint == "indent with spaces: YAML does not allow tabs"

@@ -20,7 +20,7 @@ import functools
 import hashlib
 import re
 
-from keeptrusts.policy.detectors.textscan import WORDS, Triggers, ascii_lower, lowercase_pattern
+from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern, words_of
 from keeptrusts.policy.types import DetectorResult, Span
 
 CATEGORIES = ("harmful", "biased", "hate", "harassment", "self-harm", "sexual", "violence", "illegal")
@@ -238,7 +238,7 @@ def detect(text: str, categories: frozenset[str] = frozenset(CATEGORIES)) -> Det
     """Score `text` for each requested category (umbrellas = max of their leaves)."""
     wanted_leaves = {leaf for c in categories for leaf in UMBRELLAS.get(c, (c,)) if leaf in LEAVES}
     lowered = ascii_lower(text)
-    words = set(WORDS.findall(lowered))
+    words = words_of(lowered)
     spans: list[Span] = []
     benign_frame = None
     for number in sorted(_triggers().active(lowered, words)):

@@ -32,7 +32,7 @@ import functools
 import re
 import unicodedata
 
-from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern
+from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern, words_of
 from keeptrusts.policy.types import DetectorResult, Span
 
 DEFAULT_THRESHOLD = 0.5
@@ -59,19 +59,23 @@ _HEX_DIGITS = re.compile(r"(?:[0-9a-fA-F]{2})+")
 _MAX_DECODED = 12
 
 
-def _has_leet_trigger(lowered: str) -> bool:
-    """A word with digits or symbols for letters that, read as letters, is a trigger word."""
-    for token in lowered.split():
-        if token.isalpha() or token.isdigit():
-            continue
-        for word in _LEET_WORD.findall(token):
-            if _word_triggers(word.translate(_LEET)):
-                return True
+def _has_leet_trigger(lowered: str, words: set[str]) -> bool:
+    """Reading digits and symbols as letters ("1gn0r3") reveals a trigger word the text did not have."""
+    if not any(c in lowered for c in "013457@$|"):
+        return False
+    for word in words_of(lowered.translate(_LEET)) - words:
+        if _word_triggers(word):
+            return True
     return False
+
+
+_SPACED_HINT = re.compile(r"[A-Za-z] [A-Za-z] [A-Za-z] [A-Za-z] [A-Za-z]")
 
 
 def _has_spaced_letters(text: str, run: int = 5) -> bool:
     """Cheap gate for "i g n o r e": five single-letter tokens in a row."""
+    if not _SPACED_HINT.search(text):
+        return False
     streak = 0
     for token in text.split():
         streak = streak + 1 if len(token) == 1 and token.isalpha() else 0
@@ -125,10 +129,11 @@ _OVERRIDE_VERB = (
     r"|set aside|throw out|do not follow|don'?t follow|stop following|no longer follow|pay no attention to)"
 )
 _QUALIFIER = r"(?:all|any|every|each|the|your|these|those|of|previous|prior|preceding|above|earlier|former|initial|original|old|existing|current|system|default|given|provided|foregoing|other|safety|developer|openai'?s?|content|ethical)"
-_STRONG_QUALIFIER = r"(?:all|any|every|your|previous|prior|preceding|above|earlier|former|initial|original|system|foregoing|safety|developer|openai'?s?|ethical)"
+_STRONG_QUALIFIER = r"(?:all|any|every|your|previous|prior|preceding|above|earlier|former|initial|original|system|foregoing|safety|developer|openai'?s?|ethical|(?:the\s+)?(?:developer|system|operator|admin|creator)'?s)"
 _DIRECTIVES = (
     r"(?:instructions?|prompts?|rules|directions|directives|guidelines|guardrails|constraints|commands|orders|policies|restrictions"
-    r"|programming|training|context|conditioning|limitations|filters|moderation|safeguards|messages|text|everything)"
+    r"|programming|training|context|conditioning|limitations|filters|moderation|safeguards|messages|text|everything"
+    r"|guidance|policy|content policy|principles|protocols|safety settings|protections)"
 )
 
 
@@ -225,7 +230,7 @@ _EN_SIGNALS: list[_Signal] = [
     _Signal("exfiltration", 0.55, ("the user", "the human", "the operator", "!["), _Source(
         r"\b(?:do not|don'?t|never)\s+(?:tell|inform|mention|reveal|show|alert|notify)\s+(?:this\s+|it\s+|anything\s+)?(?:to\s+)?the\s+(?:user|human|operator)|!\[[^\]]{0,40}\]\(https?://[^)\s]{1,200}[?&][a-z_]{1,20}=(?:\{|\$|%7B|<)", re.I)),
     _Signal("exfiltration", 0.45, ("if you are", "when you are", "note to", "note for", "message to", "message for", "instructions to", "instructions for", "instruction to", "attention to", "attention for", "attention ai"), _Source(
-        r"\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|language model|assistant|chatbot|bot)\b|\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:ai|llm|assistant|language model|chatbot|model)\s*[:,]", re.I)),
+        r"\b(?:if|when)\s+you\s+are\s+an?\s+(?:ai|llm|language model|assistant|chatbot|bot)\b|\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:ai|llm|assistant|language model|chatbot|model|agent)(?:\s+[\w-]+){0,4}?\s*[:,]", re.I)),
 ]
 
 # Foreign-language signals trigger on their objects ("instrucciones", "指令"): verbs like "ignore" are English too.
@@ -271,6 +276,23 @@ _ML_SIGNALS: list[_Signal] = [
     _Signal("jailbreak_persona", 0.7, (_ML_JAILBREAK_NEEDLES), _Source(
         r"\b(?:sin|sem|senza|sans|ohne|без)\s+(?:ninguna\s+|nenhuma\s+|alcuna\s+|aucune\s+|jegliche\s+|каких-либо\s+)?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|ограничений)\b[^.\n]{0,40}\b(?:modo|mode|modus|режим)|"
         r"(?:modo|mode|modus|режим)\s+(?:desarrollador|desenvolvedor|sviluppatore|développeur|entwickler|разработчика)\s+(?:activado|ativado|attivato|activé|aktiviert|включ)", re.I)),
+]
+
+# Second round, from new dev phrasings: rules that stop applying, operator text, being "freed".
+_EN_SIGNALS += [
+    _Signal("jailbreak_persona", 0.75, ("pretend", "imagine", "assume", "act as if", "no longer apply", "don't apply", "do not apply", "lifted", "suspended"), _Source(
+        r"\b(?:pretend|imagine|assume|act as if)\s+(?:that\s+)?(?:the\s+|your\s+|all\s+|any\s+)?(?:safety\s+|content\s+|ethical\s+)?(?:rules|guidelines|restrictions|filters|policies|guardrails|limits)\s+(?:don'?t|do not|no longer|never)\s+(?:exist|apply|existed)|"
+        r"\b(?:your|the|all|these|openai'?s)\s+(?:safety\s+|content\s+)?(?:rules|guidelines|restrictions|policies|instructions|guardrails)\s+(?:no longer apply|don'?t apply|do not apply|are (?:now )?(?:lifted|suspended|void|gone|disabled|off))")),
+    _Signal("jailbreak_persona", 0.7, ("freed", "free", "released", "liberated", "unbound"), _Source(
+        r"\b(?:freed|free|released|liberated|unbound)\s+from\s+(?:all\s+|any\s+)?(?:of\s+)?(?:your\s+|the\s+|its\s+|openai'?s\s+|anthropic'?s\s+)?(?:rules|restrictions|guidelines|constraints|filters|programming|policies|limitations|guardrails)")),
+    _Signal("jailbreak_persona", 0.8, ("mode",), _Source(
+        r"\b(?:you(?:'re| are)|you're now|you are now|stay|remain)\s+(?:now\s+|still\s+)?in\s+(?:developer|dev|god|sudo|jailbreak|unrestricted|unfiltered|evil|dan|uncensored)\s+mode")),
+    _Signal("system_prompt_extraction", 0.75, ("operator", "developer", "system", "admin", "configure", "program", "instruct", "initiali", "set up"), _Source(
+        r"\b(?:text|words|instructions|message|prompt|content)\s+(?:did|that|which)\s+(?:the\s+)?(?:operator|developer|system|admin|they|openai)\s+(?:put|write|wrote|place|placed|add|added|give|gave)\b|"
+        r"\b(?:prompt|instructions|rules|message)\s+(?:that|which)?\s*(?:was|were)?\s*used\s+to\s+(?:configure|set up|program|instruct|initiali[sz]e|prompt)\s+you\b")),
+    _Signal("instruction_override", 0.8, ("forget", "ignore", "disregard", "administrator", "admin", "creator", "owner", "master"), _Source(
+        r"\b(?:forget|ignore|disregard)\s+(?:what|everything|anything)\s+(?:the\s+)?(?:system|developer|operator|admin|openai|they)\s+(?:said|says|told you|wrote|gave you)|"
+        r"\b(?:i am|i'm)\s+(?:now\s+)?your\s+(?:new\s+)?(?:administrator|admin|developer|creator|owner|operator|master|programmer)\b")),
 ]
 
 _SIGNALS: tuple[_Signal, ...] = tuple(_EN_SIGNALS + _ML_SIGNALS)
@@ -409,25 +431,6 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
 
 
 
-_BACK, _FWD = 160, 320  # a match lies within this reach of its trigger
-
-
-def _trigger_windows(lowered: str) -> dict[int, list[tuple[int, int]]]:
-    """Signal index -> merged [lo, hi) regions around its triggers."""
-    n = len(lowered)
-    regions: dict[int, list[tuple[int, int]]] = {}
-    for number, positions in _triggers().positions(lowered).items():
-        merged: list[tuple[int, int]] = []
-        for at in positions:
-            lo, hi = max(0, at - _BACK), min(n, at + _FWD)
-            if merged and lo <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], hi)
-            else:
-                merged.append((lo, hi))
-        regions[number] = merged
-    return regions
-
-
 @functools.cache
 def _triggers() -> Triggers:
     return Triggers(signal.needles for signal in _SIGNALS)
@@ -437,18 +440,17 @@ def _word_triggers(word: str) -> frozenset[int]:
     return _triggers().for_word(word)
 
 
-def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool) -> bool:
-    """Match each signal near its triggers in `text`; return True if anything matched."""
+def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words: set[str] | None = None) -> bool:
+    """Match the signals `text` has triggers for; return True if anything matched."""
     found = False
     lowered = ascii_lower(text)
-    for number, regions in _trigger_windows(lowered).items():
+    for number in sorted(_triggers().active(lowered, words if words is not None else words_of(lowered))):
         signal = _SIGNALS[number]
-        for lo, hi in regions:
-            for match in signal.pattern.finditer(lowered, lo, hi):
-                score = signal.weight * _dampening(text, match.start(), match.end(), signal.reason, ctx)
-                span = Span(match.start(), match.end(), signal.reason, round(score, 3)) if offsets else None
-                hits.add(signal.reason, score, span, number)
-                found = True
+        for match in signal.pattern.finditer(lowered):
+            score = signal.weight * _dampening(text, match.start(), match.end(), signal.reason, ctx)
+            span = Span(match.start(), match.end(), signal.reason, round(score, 3)) if offsets else None
+            hits.add(signal.reason, score, span, number)
+            found = True
     return found
 
 
@@ -466,7 +468,8 @@ def detect(text: str) -> DetectorResult:
     if foldable and _ZW_INSIDE_WORD.search(text):
         hits.add("hidden_characters", 0.3)
 
-    _scan(text, hits, ctx, offsets=True)
+    words = words_of(ascii_lower(text))
+    _scan(text, hits, ctx, offsets=True, words=words)
 
     # Obfuscated variants: only what they reveal beyond the plain text counts, tagged with how.
     folded = _fold(_TAGS.sub("", text)) if foldable else text
@@ -475,8 +478,8 @@ def detect(text: str) -> DetectorResult:
         if _scan(folded, hits, ctx, offsets=False) and hits.weights != before and _MIXED_SCRIPT_WORD.search(text):
             hits.add("homoglyphs", 0.3)
     lowered = ascii_lower(folded)
-    if _has_leet_trigger(lowered):
-        leet = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), lowered)
+    if _has_leet_trigger(lowered, words if folded is text else words_of(lowered)):
+        leet = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), lowered)  # only words that mix letters and digits
         before = dict(hits.weights)
         if _scan(leet, hits, ctx, offsets=False) and hits.weights != before:
             hits.add("leetspeak", 0.3)

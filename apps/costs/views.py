@@ -1,0 +1,92 @@
+"""Console > Cost Center and Settings > Budgets (DESIGN §9)."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
+
+from apps.console.selectors import spend_breakdown, spend_export_rows, team_budget_states
+from apps.console.services import team_budget_set
+from apps.console.views import FilteredConsoleView
+from apps.core.views import ConsoleView
+from apps.tenancy.models import Role
+
+from .forms import TeamBudgetForm
+from .models import TeamBudget
+
+
+class CostCenterView(FilteredConsoleView):
+    template_name = "costs/cost_center.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if request.GET.get("format") == "csv":
+            return self.export()
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            spend=spend_breakdown(scope=self.scope, period=self.period, gateway_id=self.gateway_id),
+            budgets=team_budget_states(scope=self.scope), **kwargs,
+        )
+
+    def export(self):
+        """The filtered spend as CSV, streamed (day × team × user × model)."""
+        rows = spend_export_rows(scope=self.scope, period=self.period, gateway_id=self.gateway_id)
+        writer = csv.writer(_Echo())
+        header = ["day", "team", "user", "model", "requests", "tokens_in", "tokens_out", "cost_usd"]
+
+        def lines():
+            yield writer.writerow(header)
+            for r in rows:
+                yield writer.writerow([f"{r['day']:%Y-%m-%d}", r["team__slug"], r["user__email"], r["model"],
+                                       r["calls"], r["tokens_input"], r["tokens_output"], f"{r['cost']:.6f}"])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (f'attachment; filename="keeptrusts-spend-'
+                                           f'{self.period.start:%Y%m%d}-{self.period.days[-1]:%Y%m%d}.csv"')
+        return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class BudgetSettingsView(ConsoleView):
+    """Managers set their team's monthly limit and alert threshold. Gateways get it
+    with their next config pull (GET /v1/gateway/config reads TeamBudget)."""
+
+    template_name = "costs/budget_settings.html"
+    required_role = {"GET": Role.VIEWER, "POST": Role.MANAGER}
+
+    def get_context_data(self, **kwargs):
+        forms = kwargs.pop("forms", {})
+        rows = []
+        budgets = {b.team_id: b for b in TeamBudget.objects.filter(team_id__in=self.scope.team_ids)}
+        states = {s.team.id: s for s in team_budget_states(scope=self.scope)}
+        for team in self.scope.teams():
+            budget = budgets.get(team.id)
+            editable = self.scope.has_role(Role.MANAGER, team.id)
+            form = forms.get(team.id) or (TeamBudgetForm(instance=budget, prefix=f"t{team.id}") if editable else None)
+            rows.append({"team": team, "budget": budget, "form": form, "state": states.get(team.id)})
+        return super().get_context_data(rows=rows, **kwargs)
+
+    def post(self, request):
+        raw = request.POST.get("team", "")
+        team = self.get_scoped_object(self.scope.teams(), pk=int(raw) if raw.isdigit() else 0)
+        if not self.scope.has_role(Role.MANAGER, team.id):
+            raise PermissionDenied(f"Setting {team.name}'s budget needs the manager role in it.")
+        budget = TeamBudget.objects.filter(team=team).first()
+        form = TeamBudgetForm(request.POST, instance=budget, prefix=f"t{team.id}")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(forms={team.id: form}), status=400)
+        saved = team_budget_set(team=team, actor=request.user, request=request,
+                                monthly_limit_usd=form.cleaned_data["monthly_limit_usd"], alert_at=form.alert_at(),
+                                scope=form.cleaned_data["scope"], action=form.cleaned_data["action"])
+        messages.success(request, f"{team.name}: ${saved.monthly_limit_usd:,.2f} a month"
+                                  f"{f', alert at {saved.alert_at:.0%}' if saved.alert_at else ''}. "
+                                  "Gateways apply it with their next config pull (within a minute).")
+        return redirect("console:budgets")

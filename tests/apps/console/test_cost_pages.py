@@ -1,0 +1,108 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from apps.audit.models import AuditEntry
+from apps.costs.models import TeamBudget
+from tests.factories import GatewayFactory
+
+
+@pytest.fixture
+def spend(store, alice_key, bob_key):
+    store(alice_key, model="gpt-4o", cost_usd=2.5, tokens_in=1000)
+    store(alice_key, model="gpt-4o-mini", cost_usd=0.25)
+    store(bob_key, model="claude-3-5-sonnet", cost_usd=9.0)
+
+
+def test_cost_center_shows_spend_by_user_and_model(login, manager, spend):
+    body = login(manager).get("/costs/").content.decode()
+    assert "Spend by developer" in body and "alice@acme.test" in body and "$2.75" in body
+    assert "gpt-4o-mini" in body and "$0.25" in body
+    assert "bob@acme.test" not in body and "claude-3-5-sonnet" not in body
+
+
+def test_cost_center_shows_budget_bar_and_forecast(login, manager, spend, platform):
+    TeamBudget.objects.create(organization=platform.organization, team=platform, monthly_limit_usd=10)
+    body = login(manager).get("/costs/").content.decode()
+    assert 'role="meter"' in body and "$10.00" in body and "Forecast" in body
+
+
+def test_csv_export_has_the_filtered_rows(login, manager, spend):
+    response = login(manager).get("/costs/?period=30d&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["day", "team", "user", "model", "requests", "tokens_in", "tokens_out", "cost_usd"]
+    assert {r[3] for r in rows[1:]} == {"gpt-4o", "gpt-4o-mini"}
+    assert sum(Decimal(r[7]) for r in rows[1:]) == Decimal("2.75")
+
+
+def test_developer_sees_only_own_spend(login, bob, spend):
+    body = login(bob).get("/costs/").content.decode()
+    assert "$9.00" in body and "alice@acme.test" not in body
+
+
+def test_outsider_export_is_empty(login, outsider, spend):
+    response = login(outsider).get("/costs/?format=csv")
+    assert len(b"".join(response.streaming_content).decode().strip().splitlines()) == 1
+
+
+def test_cost_center_query_count_is_bounded(login, manager, spend, django_assert_max_num_queries):
+    client = login(manager)
+    with django_assert_max_num_queries(20):
+        assert client.get("/costs/?period=30d").status_code == 200
+
+
+def test_manager_sets_a_budget_and_it_is_audited(login, manager, platform):
+    response = login(manager).post("/settings/budgets/", {
+        "team": platform.id, f"t{platform.id}-monthly_limit_usd": "1500", f"t{platform.id}-alert_percent": "80",
+        f"t{platform.id}-scope": "team", f"t{platform.id}-action": "block"})
+    assert response.status_code == 302
+    budget = TeamBudget.objects.get(team=platform)
+    assert budget.monthly_limit_usd == Decimal("1500") and budget.alert_at == Decimal("0.8")
+    entry = AuditEntry.objects.get(action="budget.set")
+    assert entry.team == platform and entry.data["after"]["monthly_limit_usd"] == "1500.00"
+
+
+def test_new_budget_reaches_gateways_with_the_next_config_pull(login, manager, org, platform, client):
+    gateway = GatewayFactory(organization=org, teams=[platform])
+    login(manager).post("/settings/budgets/", {
+        "team": platform.id, f"t{platform.id}-monthly_limit_usd": "750", f"t{platform.id}-scope": "team",
+        f"t{platform.id}-action": "block"})
+    client.logout()
+    config = client.get("/v1/gateway/config", HTTP_AUTHORIZATION=f"Bearer {gateway.plaintext}").json()
+    team = next(t for t in config["teams"] if t["slug"] == "platform")
+    assert team["budget"]["monthly_limit_usd"] == 750.0
+
+
+def test_negative_budget_is_refused_with_a_reason(login, manager, platform):
+    response = login(manager).post("/settings/budgets/", {
+        "team": platform.id, f"t{platform.id}-monthly_limit_usd": "-5", f"t{platform.id}-scope": "team",
+        f"t{platform.id}-action": "block"})
+    assert response.status_code == 400 and "cannot be negative" in response.content.decode()
+    assert not TeamBudget.objects.exists()
+
+
+def test_developer_cannot_set_a_budget(login, alice, platform):
+    response = login(alice).post("/settings/budgets/", {
+        "team": platform.id, f"t{platform.id}-monthly_limit_usd": "1", f"t{platform.id}-scope": "team",
+        f"t{platform.id}-action": "block"})
+    assert response.status_code == 403 and not TeamBudget.objects.exists()
+
+
+def test_manager_cannot_set_another_teams_budget(login, manager, payments):
+    response = login(manager).post("/settings/budgets/", {
+        "team": payments.id, f"t{payments.id}-monthly_limit_usd": "1", f"t{payments.id}-scope": "team",
+        f"t{payments.id}-action": "block"})
+    assert response.status_code == 404
+
+
+def test_outsider_cannot_set_acme_budget(login, outsider, platform):
+    response = login(outsider).post("/settings/budgets/", {"team": platform.id})
+    assert response.status_code == 404
+
+
+def test_budget_page_shows_a_form_per_managed_team(login, manager, platform):
+    body = login(manager).get("/settings/budgets/").content.decode()
+    assert "Save Platform budget" in body and 'for="id_t%d-monthly_limit_usd"' % platform.id in body

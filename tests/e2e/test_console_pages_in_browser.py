@@ -1,0 +1,106 @@
+"""The manager's Console workflow in Chromium: dashboard, events, escalations, budgets."""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.costs.models import TeamBudget
+from apps.escalations.models import Escalation
+from tests.apps.console.conftest import escalating, gateway, store  # noqa: F401 (fixtures)
+from tests.apps.events.conftest import alice_key, bob_key, make_event  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+XSS = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
+
+
+@pytest.fixture
+def traffic(store, alice_key, bob_key):
+    return {
+        "allowed": store(alice_key, model="gpt-4o", cost_usd=1.5, ago=timedelta(minutes=3)),
+        "blocked": store(alice_key, model="gpt-4o-mini", action="block", ago=timedelta(minutes=2),
+                         policies=[{"name": "secrets", "type": "dlp-filter", "action": "block",
+                                    "findings": {"aws_access_key": 1}, "reasons": ["AWS key in prompt"]}],
+                         prompt_excerpt="deploy with [SECRET_1] " + XSS),
+        "escalated": store(alice_key, model="gpt-4o", action="escalate", ago=timedelta(minutes=1),
+                           policies=[escalating()]),
+        "bobs": store(bob_key, model="claude-3-5-sonnet", cost_usd=9.0),
+    }
+
+
+def test_manager_sees_only_their_teams_on_every_page(page, log_in, screenshot, manager, traffic):
+    log_in(manager)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    expect(page.get_by_text("AI requests per developer")).to_be_visible()
+    expect(page.locator("svg.bars").first).to_be_visible()
+    screenshot("dashboard")
+    for label, heading in (("Events", "Events"), ("Cost Center", "Cost Center"), ("Escalations", "Escalations")):
+        page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        assert "bob@acme.test" not in page.content() and "claude-3-5-sonnet" not in page.content()
+        screenshot(label.lower().replace(" ", "-"))
+
+
+def test_manager_filters_events_and_opens_one(page, log_in, screenshot, manager, traffic):
+    log_in(manager)
+    page.goto("/events/")
+    page.get_by_label("Action").select_option("block")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("table.events tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("secrets")
+    screenshot("events-filtered")
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Policies")).to_be_visible()
+    expect(page.get_by_text("AWS key in prompt")).to_be_visible()
+    # The excerpt's HTML is shown as text, never run.
+    expect(page.locator("pre.excerpt").first).to_contain_text("<script>document.title='pwned'</script>")
+    assert page.title() != "pwned"
+    screenshot("event-detail")
+
+
+def test_live_tail_shows_new_events_without_reloading(page, log_in, manager, traffic, store, alice_key):
+    log_in(manager)
+    page.goto("/events/")
+    expect(page.locator("table.events tbody tr")).to_have_count(3)
+    store(alice_key, model="o3-mini", ago=timedelta(seconds=0))
+    expect(page.locator("table.events")).to_contain_text("o3-mini", timeout=15_000)
+
+
+def test_manager_triages_escalations_both_ways(page, log_in, screenshot, manager, alice, platform, traffic):
+    second = Escalation.objects.create(organization=platform.organization, team=platform, user=alice,
+                                       policy="pii-check", policy_type="pii", score=0.4, dedupe_key="second",
+                                       reasons=["phone number-like digits"])
+    first = Escalation.objects.get(event_id=traffic["escalated"])
+    log_in(manager)
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Escalations")).to_contain_text("2")  # the open count in the nav
+    page.goto("/escalations/")
+    screenshot("escalation-queue")
+    page.get_by_role("link", name=f"#{first.pk}", exact=True).click()
+    expect(page.get_by_text("email address in prompt").first).to_be_visible()
+    page.get_by_label("Note").fill("real customer email")
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("confirmed")
+    screenshot("escalation-confirmed")
+    page.goto(f"/escalations/{second.pk}/")
+    page.get_by_role("button", name="Dismiss as false positive").click()
+    expect(page.get_by_role("status")).to_contain_text("dismissed")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.note, second.status) == ("confirmed", "real customer email", "dismissed")
+    page.goto("/escalations/?status=all")
+    rates = page.get_by_role("region", name="False-positive rate per policy")
+    expect(rates.get_by_role("row", name="pii-check")).to_contain_text("50.0%")  # 1 dismissed of 2 triaged
+    screenshot("escalations-triaged")
+
+
+def test_manager_sets_a_budget(page, log_in, screenshot, manager, platform):
+    log_in(manager)
+    page.goto("/settings/budgets/")
+    page.get_by_label("Monthly limit (USD)").fill("1500")
+    page.get_by_label("Alert at (% of the limit)").fill("80")
+    page.get_by_role("button", name="Save Platform budget").click()
+    expect(page.get_by_role("status")).to_contain_text("$1,500.00 a month")
+    budget = TeamBudget.objects.get(team=platform)
+    assert str(budget.monthly_limit_usd) == "1500.00" and str(budget.alert_at) == "0.800"
+    screenshot("budgets")
