@@ -92,10 +92,12 @@ def broker(redis_server, settings):
 
 
 def _reset_connections(app):
-    """Drop pooled broker connections so the next publish connects to the current broker URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Drop pooled broker connections so the next publish connects to the current broker URL
+    (kombu keeps producer pools in a process-wide registry: reset it, don't close pools in it)."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 
