@@ -114,6 +114,8 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="Celery worker concurrency")
     parser.add_argument("--keys", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=0,
+                        help="pace the clients to this many events/s (0 = as fast as accepted: a burst)")
     args = parser.parse_args()
 
     db_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kt_bench_ingest")
@@ -148,18 +150,24 @@ def main() -> int:
         lock = threading.Lock()
         post_seconds = []
 
+        sent = [0]
+
         def client():
             while True:
                 with lock:
                     if not queue:
                         return
                     body = queue.pop()
+                    due = started + sent[0] * args.batch / args.rate if args.rate else 0
+                    sent[0] += 1
+                if due:
+                    time.sleep(max(0.0, due - time.monotonic()))
                 request = urllib.request.Request(url, data=body, method="POST", headers={
                     "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-                started = time.monotonic()
+                posted = time.monotonic()
                 with urllib.request.urlopen(request, timeout=120) as response:
                     assert response.status == 202, response.status
-                post_seconds.append(time.monotonic() - started)
+                post_seconds.append(time.monotonic() - posted)
 
         started = time.monotonic()
         threads = [threading.Thread(target=client) for _ in range(args.clients)]
@@ -177,7 +185,8 @@ def main() -> int:
         stored = Event.objects.count()
         delays = sorted((b.processed_at - b.created_at).total_seconds() for b in IngestBatch.objects.all())
         p = lambda q: delays[min(len(delays) - 1, int(q * len(delays)))]  # noqa: E731
-        print(f"events: {args.events:,} in {len(batches)} batches of {args.batch}, {args.clients} clients, "
+        pace = f"paced at {args.rate:,.0f} events/s" if args.rate else "burst"
+        print(f"events: {args.events:,} in {len(batches)} batches of {args.batch} ({pace}), {args.clients} clients, "
               f"{args.web_workers} web workers, worker concurrency {args.workers}")
         print(f"stored: {stored:,} (exactly once: {stored == args.events})")
         print(f"HTTP accept rate: {args.events / (accepted_at - started):,.0f} events/s "

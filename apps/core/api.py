@@ -89,14 +89,15 @@ class ApiTokenAuthentication(BaseAuthentication):
             return None
         if token.startswith("kt_gwt_") and type(self) is ApiTokenAuthentication:
             return None  # leave it to the gateway endpoints' authentication
-        credential = self.lookup(token, request)
+        credential = self.lookup(token)
         if credential is None:
+            # Only bad credentials are limited: a valid one keeps working (DESIGN §4).
+            _refuse_if_locked_out(request)
             _count_failure(request)
             raise ApiError(self.code, f"The token is unknown, revoked or expired. {self.hint}")
         return self.principal(credential), credential
 
-    def lookup(self, token, request):
-        _refuse_if_locked_out(request)
+    def lookup(self, token):
         return ApiToken.authenticate(token)
 
     def principal(self, token):
@@ -128,10 +129,9 @@ class GatewayTokenAuthentication(ApiTokenAuthentication):
     code = "invalid_gateway_token"
     hint = "Set KT_GATEWAY_TOKEN to the token shown when the gateway was registered (Console Settings > Gateways)."
 
-    def lookup(self, token, request):
+    def lookup(self, token):
         from apps.gateways.models import Gateway
 
-        _refuse_if_locked_out(request)
         return Gateway.authenticate(token)
 
     def principal(self, gateway):

@@ -1,16 +1,15 @@
 """The facts the control plane needs from a team's policy YAML: allowed models
-and cost limits.
+and cost limits, read with `keeptrusts.policy` (the one parser of policy YAML).
 
-A minimal, tolerant read (yaml.safe_load). `keeptrusts.policy` owns parsing and
-lint; once its loader is on main this module delegates to it. A YAML that does
-not parse yields no facts rather than an error here: the Console refuses to
-save invalid policies, and the gateway reports what it could not load.
+A policy set with errors yields no facts rather than an error here: the Console
+refuses to save invalid policies, and the gateway reports what it could not load.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import lru_cache
 
-import yaml
+from keeptrusts.policy.loader import LoadResult, load
 
 
 @dataclass(frozen=True)
@@ -23,39 +22,28 @@ class BudgetRule:
     source: str  # console | policy
 
 
-def _document(yaml_text: str) -> dict:
-    try:
-        doc = yaml.safe_load(yaml_text or "") or {}
-    except yaml.YAMLError:
-        return {}
-    return doc if isinstance(doc, dict) else {}
+@lru_cache(maxsize=256)  # policy versions are immutable: the same text always gives the same facts
+def _loaded(yaml_text: str) -> LoadResult | None:
+    result = load(yaml_text or "")
+    return result if result.ok else None
 
 
 def allowed_models(yaml_text: str) -> list[str] | None:
-    models = _document(yaml_text).get("allowed_models")
-    if not isinstance(models, list):
+    result = _loaded(yaml_text)
+    if result is None or result.allowed_models is None:
         return None
-    return [str(m) for m in models]
-
-
-def _decimal(value) -> Decimal | None:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
+    return list(result.allowed_models)
 
 
 def cost_limits(yaml_text: str) -> list[BudgetRule]:
-    rules = []
-    for policy in _document(yaml_text).get("policies") or []:
-        if not isinstance(policy, dict) or policy.get("type") != "cost_limit" or policy.get("enabled") is False:
-            continue
-        limit = _decimal(policy.get("monthly_limit"))
-        if limit is None:
-            continue
-        alert = _decimal(policy["alert_at"]) if policy.get("alert_at") is not None else None
-        rules.append(BudgetRule(
-            name=str(policy.get("name") or "cost_limit"), limit_usd=limit, alert_at=alert,
-            scope=str(policy.get("scope") or "team"), action=str(policy.get("action") or "block"), source="policy",
-        ))
-    return rules
+    result = _loaded(yaml_text)
+    if result is None:
+        return []
+    return [
+        BudgetRule(
+            name=policy.name, limit_usd=Decimal(str(policy.options["monthly_limit"])),
+            alert_at=Decimal(str(policy.options["alert_at"])) if policy.options.get("alert_at") is not None else None,
+            scope=policy.options.get("scope") or "team", action=policy.action, source="policy",
+        )
+        for policy in result.policies if policy.type == "cost_limit" and policy.enabled
+    ]

@@ -15,6 +15,6 @@ def escalation_list(*, scope: Scope, status: str | None = None):
 
 def escalation_false_positive_rates(*, scope: Scope) -> dict[str, float]:
     """Per policy: dismissed ÷ triaged (DESIGN §8)."""
-    rows = (escalation_list(scope=scope).exclude(status=Escalation.Status.OPEN).values("policy")
+    rows = (escalation_list(scope=scope).exclude(status=Escalation.Status.OPEN).order_by().values("policy")
             .annotate(triaged=Count("id"), dismissed=Count("id", filter=Q(status=Escalation.Status.DISMISSED))))
     return {r["policy"]: r["dismissed"] / r["triaged"] for r in rows if r["triaged"]}

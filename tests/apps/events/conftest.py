@@ -93,3 +93,13 @@ def api():
         return Client().get(path, params, HTTP_AUTHORIZATION=f"Bearer {token.plaintext}")
 
     return _get
+
+
+@pytest.fixture(autouse=True)
+def fresh_auth_failure_counts():
+    """Failed-credential counts live in the cache for 60 s; tests must not inherit them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -162,3 +162,14 @@ def test_openapi_needs_no_token(client, db):
 def test_unknown_api_path_is_json_404(client, db):
     response = client.get("/v1/nothing-here")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_repeated_bad_tokens_get_429_but_valid_tokens_keep_working(client, settings, token_for, manager):
+    settings.KT_AUTH_FAILURE_LIMIT = 3
+    for _ in range(3):
+        assert client.get("/v1/events", HTTP_AUTHORIZATION="Bearer kt_api_bad").status_code == 401
+    response = client.get("/v1/events", HTTP_AUTHORIZATION="Bearer kt_api_bad")
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert response.json()["error"]["code"] == "too_many_auth_failures"
+    good = client.get("/v1/events", HTTP_AUTHORIZATION=f"Bearer {token_for(manager).plaintext}")
+    assert good.status_code == 200
