@@ -223,6 +223,9 @@ SPECTACULAR_SETTINGS = {
 
 KT_AUTH_FAILURE_LIMIT = env_int("KT_AUTH_FAILURE_LIMIT", 20)
 KT_REVIEW_SLA_HOURS = env_int("KT_REVIEW_SLA_HOURS", 24)
+KT_EVENT_RETENTION_DAYS = env_int("KT_EVENT_RETENTION_DAYS", 400)
+# A batch still pending after this long is re-enqueued by the sweeper (its worker died or Redis lost it).
+KT_INGEST_SWEEP_AFTER_SECONDS = env_int("KT_INGEST_SWEEP_AFTER_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

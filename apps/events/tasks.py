@@ -19,7 +19,7 @@ def ingest_batch(batch_id: int):
 @shared_task
 def ingest_sweep():
     """Re-enqueue batches left pending (lost task, broker restart, worker killed)."""
-    return services.batches_sweep(older_than_seconds=getattr(settings, "KT_INGEST_SWEEP_AFTER_SECONDS", 60))
+    return services.batches_sweep(older_than_seconds=settings.KT_INGEST_SWEEP_AFTER_SECONDS)
 
 
 @shared_task
@@ -35,7 +35,7 @@ def events_retention_purge():
 
     from .models import Event, PolicyEntry
 
-    cutoff = timezone.now() - timedelta(days=getattr(settings, "KT_EVENT_RETENTION_DAYS", 400))
+    cutoff = timezone.now() - timedelta(days=settings.KT_EVENT_RETENTION_DAYS)
     services.batches_purge_done()
     dropped = drop_partitions_before(add_months(month_start(cutoff), 0))
     if not dropped:
