@@ -41,7 +41,7 @@ def gateway_revoke(*, scope: Scope, actor, gateway: Gateway, request=None) -> bo
     return changed
 
 
-def gateway_run_command(gateway: Gateway, token: str, api_url: str) -> str:
+def gateway_run_command(token: str, api_url: str) -> str:
     """The copy-ready command the Console shows once, right after registration."""
     return (
         f"KT_API_URL={api_url} KT_GATEWAY_TOKEN={token} "

@@ -36,7 +36,7 @@ class GatewayListView(ConsoleView):
             except (PermissionDenied, ValidationError) as exc:
                 form.add_error(None, str(exc))
             else:
-                command = services.gateway_run_command(gateway, token, control_plane_url(request))
+                command = services.gateway_run_command(token, control_plane_url(request))
                 context = self.get_context_data(created=gateway, plaintext=token, command=command)
                 response = render(request, self.template_name, context)
                 response["Cache-Control"] = "no-store"

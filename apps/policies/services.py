@@ -31,7 +31,10 @@ def template_save(*, scope: Scope, actor, name: str, yaml_text: str, description
         raise PermissionDenied("Saving templates needs the manager role.")
     if template is not None and template.organization_id != scope.organization.id:
         raise PolicyTemplate.DoesNotExist  # built-in or another org's: not editable here
-    _require_valid(yaml_text, f"{slugify(name) or 'template'}.yaml")
+    try:
+        _require_valid(yaml_text, f"{slugify(name) or 'template'}.yaml")
+    except ValidationError as exc:
+        raise ValidationError({"yaml_text": exc.messages}) from None
     with transaction.atomic():
         creating = template is None
         template = template or PolicyTemplate(organization=scope.organization, created_by=actor)
@@ -42,7 +45,7 @@ def template_save(*, scope: Scope, actor, name: str, yaml_text: str, description
             with transaction.atomic():
                 template.save()
         except IntegrityError:
-            raise ValidationError(f"A template named '{name}' already exists; pick another name.") from None
+            raise ValidationError({"name": f"A template named '{name}' already exists; pick another name."}) from None
         audit_record(organization=scope.organization, actor=actor, request=request, target=template,
                      action="template.created" if creating else "template.updated")
     return template

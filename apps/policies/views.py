@@ -71,7 +71,7 @@ class TemplateEditView(ConsoleView):
                 saved = services.template_save(scope=self.scope, actor=request.user, template=template,
                                                request=request, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error("yaml_text" if "yaml" in str(exc).lower() or ":" in str(exc) else "name", exc)
+                form.add_error(None, exc)  # keyed by field: yaml_text or name
             else:
                 messages.success(request, f"Saved template '{saved.name}'.")
                 return redirect("policies:detail", pk=saved.pk)
