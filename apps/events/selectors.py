@@ -16,7 +16,7 @@ from apps.gateways.models import Gateway
 from apps.tenancy.models import Role, Team, User
 from apps.tenancy.scope import Scope
 
-from .models import Event, PolicyEntry, PolicyRollup, UsageDailyRollup, UsageRollup
+from .models import Action, Event, PolicyEntry, PolicyRollup, UsageDailyRollup, UsageRollup
 from .ulids import ulid_datetime
 
 GROUP_KEYS = ("user", "model", "team", "gateway", "policy", "action", "day", "hour", "key")
@@ -147,14 +147,107 @@ def before_cursor(queryset, cursor: str):
     return queryset.filter(Q(ts__lt=moment) | Q(ts=moment, id__lt=cursor))
 
 
-def event_page(queryset, *, scope: Scope, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
-    if cursor:
-        queryset = before_cursor(queryset, cursor)
-    rows = list(queryset.order_by("-ts", "-id").values(*EVENT_FIELDS)[: limit + 1])
+def event_page(queryset, *, scope: Scope, limit: int, cursor: str | None,
+               entries: "EntryMatch | None" = None) -> tuple[list[dict], str | None]:
+    """The newest `limit` events of `queryset` (older than `cursor`) that also have
+    a policy entry matching `entries`, and the next page's cursor."""
+    if entries is not None and entries.walkable():
+        rows = _walk_entries(queryset, entries, limit + 1, cursor)
+    else:
+        if entries is not None:
+            queryset = queryset.filter(id__in=entries.event_ids())
+        if cursor:
+            queryset = before_cursor(queryset, cursor)
+        rows = list(queryset.order_by("-ts", "-id").values(*EVENT_FIELDS)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1]["id"] if more and rows else None
     return events_as_dicts(rows, scope), next_cursor
+
+
+@dataclass(frozen=True)
+class EntryMatch:
+    """Events with a policy entry of this policy (name or type) and/or entry action,
+    in these teams and times: the `policy` filter, and `action=escalate|redact|log`."""
+
+    policy: str | None = None
+    action: str | None = None
+    team_ids: tuple | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def event_ids(self):
+        """The matching entries' event ids, as a subquery."""
+        entries = PolicyEntry.objects.all()
+        if self.team_ids is not None:
+            entries = entries.filter(team_id__in=self.team_ids)
+        if self.policy:
+            entries = entries.filter(Q(name=self.policy) | Q(type=self.policy))
+        if self.action:
+            entries = entries.filter(action=self.action)
+        if self.since:
+            entries = entries.filter(ts__gte=self.since)
+        if self.until:
+            entries = entries.filter(ts__lt=self.until)
+        return entries.values("event_id")
+
+    def walkable(self) -> bool:
+        """Can the `(team, name|type, action, ts DESC)` indexes hand out the matches newest first?"""
+        return connection.vendor == "postgresql" and bool(self.policy) and bool(self.team_ids)
+
+    def newest(self, count: int, before: tuple | None) -> list[tuple]:
+        """The newest `count` matching entries strictly before `before` = (ts, event_id), as
+        (ts, event_id) newest first (an event with two matching entries appears twice).
+
+        One ordered index scan per (team, name-or-type, action), each stopping after
+        `count` rows; the `LATERAL` keeps the plan the same size whatever the number of
+        teams. Collecting the whole window's matches first (the subquery form) took
+        575 ms at 10 M events for a week of `policy=content-filter&action=block`."""
+        conditions, params = ["p.team_id = t.id", "p.action = a.action"], []
+        if self.since:
+            conditions.append("p.ts >= %s")
+            params.append(self.since)
+        if self.until:
+            conditions.append("p.ts < %s")
+            params.append(self.until)
+        if before:
+            conditions.append("p.ts <= %s AND (p.ts < %s OR p.event_id < %s)")
+            params += [before[0], before[0], before[1]]
+        where = " AND ".join(conditions)
+        branch = (f"(SELECT p.ts, p.event_id FROM events_policyentry p WHERE p.{{column}} = %s AND {where} "
+                  "ORDER BY p.ts DESC, p.event_id DESC LIMIT %s)")
+        sql = ("SELECT c.ts, c.event_id FROM unnest(%s::bigint[]) AS t(id), unnest(%s::text[]) AS a(action), "
+               f"LATERAL ({branch.format(column='name')} UNION ALL {branch.format(column='type')}) AS c "
+               "ORDER BY c.ts DESC, c.event_id DESC LIMIT %s")
+        actions = [self.action] if self.action else list(Action.values)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(self.team_ids), actions, self.policy, *params, count,
+                                 self.policy, *params, count, count])
+            return cursor.fetchall()
+
+
+def _walk_entries(queryset, entries: EntryMatch, want: int, cursor: str | None) -> list[dict]:
+    """Up to `want` events of `queryset`, newest first, found by walking the matching
+    policy entries newest first and loading their events a batch at a time: the
+    cost follows the page, not the number of matches in the window."""
+    before = (ulid_datetime(cursor), cursor) if cursor else None
+    rows, seen, batch = [], set(), want
+    while len(rows) < want:
+        matches = entries.newest(batch, before)
+        ids = []
+        for _, event_id in matches:
+            if event_id not in seen:  # an event with two matching entries comes twice
+                seen.add(event_id)
+                ids.append(event_id)
+        if ids:
+            found = {row["id"]: row for row in queryset.filter(
+                id__in=ids, ts__gte=matches[-1][0], ts__lte=matches[0][0]).values(*EVENT_FIELDS)}
+            rows += [found[event_id] for event_id in ids if event_id in found]
+        if len(matches) < batch:
+            break  # no older matches
+        before = matches[-1]
+        batch = min(batch * 4, 5000)  # the other filters rejected some: take bigger steps
+    return rows[:want]
 
 
 # --------------------------------------------------------------------------
