@@ -34,6 +34,9 @@ QUERIES = [
     ("since=14d&group_by=user", None),
     ("since=14d&group_by=model", None),
     ("since=7d&limit=50", None),
+    ("since=30d&policy=dlp-filter", None),  # a rare policy over a month
+    ("since=7d&policy=content-filter&model=gpt-4.1", None),  # an event filter on top
+    ("since=7d&action=escalate", None),  # an entry action without a policy
 ]
 
 

@@ -107,3 +107,13 @@ def test_events_query_count_is_bounded(login, manager, store, alice_key, django_
     client = login(manager)
     with django_assert_max_num_queries(15):
         assert client.get("/events/").status_code == 200
+
+
+def test_live_tail_with_a_policy_filter_returns_only_newer_matches(login, manager, store, alice_key):
+    secrets = [{"name": "secrets", "type": "dlp-filter", "action": "block"}]
+    old = store(alice_key, action="block", policies=secrets, ago=timedelta(minutes=5))
+    new = store(alice_key, action="block", policies=secrets, ago=timedelta(seconds=1))
+    unmatched = store(alice_key, ago=timedelta(seconds=2))
+    body = login(manager).get(f"/events/?since=7d&policy=dlp-filter&newer_than={old}",
+                              HTTP_HX_REQUEST="true").content.decode()
+    assert new in body and unmatched not in body and old not in body.replace(f"newer_than={old}", "")

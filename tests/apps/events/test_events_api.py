@@ -187,7 +187,10 @@ def test_policy_filter_pages_newest_first_with_other_filters_and_duplicate_entri
                          model="gpt-4o" if i % 3 else "claude-sonnet-4",
                          policies=[cf_a, cf_b] if i % 2 else [cf_a]) for i in range(40)]
     events.append(make_event(alice_key, ago=timedelta(minutes=1), policies=[QUALITY_OK]))
-    assert ingest(gateway, events)["accepted"] == 41
+    redacted = [make_event(alice_key, ago=timedelta(minutes=5 * i + 2), action="redact",
+                           policies=[PII] if i % 2 else [{**PII, "name": "secrets", "type": "dlp-filter"}])
+                for i in range(9)]
+    assert ingest(gateway, events + redacted)["accepted"] == 50
     bob_event = make_event(bob_key, ago=timedelta(minutes=7), action="block", policies=[cf_b])
     ingest(GatewayFactory(organization=org, teams=[payments]), [bob_event])
     token = token_for(owner)
@@ -210,3 +213,6 @@ def test_policy_filter_pages_newest_first_with_other_filters_and_duplicate_entri
     gpt = [e["id"] for e in events[:40] if e["model"] == "gpt-4o"]
     assert walk(policy="content-filter", model="gpt-4o", team="platform") == sorted(gpt, reverse=True)
     assert walk(policy="content-filter", action="redact") == []
+    assert walk(action="redact") == sorted(e["id"] for e in redacted)[::-1]
+    until = (datetime.now(timezone.utc) - timedelta(minutes=5 * 4 + 3)).isoformat()
+    assert walk(action="redact", until=until) == sorted(e["id"] for e in redacted[5:])[::-1]
