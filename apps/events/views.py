@@ -24,7 +24,7 @@ TAIL_STREAM_SECONDS = 55  # then the browser reconnects with Last-Event-ID, free
 LIVE_TAILS = stream.StreamSlots(settings.KT_LIVE_TAIL_STREAMS)
 DEFAULT_SINCE = "7d"
 SINCE_CHOICES = [("1h", "Last hour"), ("24h", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")]
-FILTERS = ("since", "action", "policy", "model", "user")
+FILTERS = ("since", "until", "team", "gateway", "action", "policy", "model", "user")
 
 
 class EventFilteredView(ConsoleView):
@@ -74,7 +74,7 @@ class EventListView(EventFilteredView):
         query = urlencode(self.params)
         return super().get_context_data(
             rows=rows, next_cursor=next_cursor, tailing=bool(self.request.GET.get("newer_than")), error=error, values=self.filter_values, query=query,
-            newest=newest, since_choices=SINCE_CHOICES, actions=Action.values, tail_seconds=TAIL_SECONDS,
+            newest=newest, since_choices=SINCE_CHOICES, teams=self.scope.teams() if len(self.scope.team_ids) > 1 else None, actions=Action.values, tail_seconds=TAIL_SECONDS,
             show_user_filter=self.scope.has_role(Role.VIEWER) and any(
                 role != Role.DEVELOPER for role in self.scope.team_roles.values()),
             export_url=f"/v1/events/export?{urlencode({**self.params, 'format': 'csv'})}",

@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from apps.events import views
 from tests.apps.console.conftest import escalating
@@ -190,3 +190,22 @@ def test_a_stream_slot_is_freed_even_when_the_client_left_before_the_first_byte(
     assert slots.hold(iter(())) is None
     held.close()  # what the WSGI server calls, whether it iterated or not
     assert not started and slots.hold(iter(())) is not None
+
+
+def test_event_times_read_as_date_and_time(login, manager, store, alice_key):
+    from apps.events.models import Event
+
+    event_id = store(alice_key)
+    ts = Event.objects.get(id=event_id).ts
+    body = login(manager).get("/events/").content.decode()
+    assert f'>{ts:%Y-%m-%d %H:%M:%S}</a>' in body
+
+
+def test_until_and_team_bound_the_table_like_the_api(login, owner, store, alice_key, bob_key):
+    sprint = store(alice_key, ago=timedelta(days=3))
+    store(alice_key, ago=timedelta(hours=1))  # after the sprint
+    store(bob_key, ago=timedelta(days=3))  # payments
+    until = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = login(owner).get(f"/events/?since=7d&until={until}&team=platform").content.decode()
+    assert body.count('class="nowrap"') == 1 and sprint in body
+    assert f"until={until.replace(':', '%3A')}" in body  # the CSV export keeps the bounds
