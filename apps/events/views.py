@@ -21,6 +21,7 @@ from .ulids import ulid_datetime
 PAGE_SIZE = 50
 TAIL_SECONDS = 5  # the polling fallback when the browser cannot hold a stream
 TAIL_STREAM_SECONDS = 55  # then the browser reconnects with Last-Event-ID, freeing the thread in between
+TAIL_HEARTBEAT_SECONDS = 5  # a write every 5 s at least: a tab that left frees its slot within seconds
 LIVE_TAILS = stream.StreamSlots(settings.KT_LIVE_TAIL_STREAMS)
 DEFAULT_SINCE = "7d"
 SINCE_CHOICES = [("1h", "Last hour"), ("24h", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")]
@@ -100,7 +101,8 @@ class EventTailView(EventFilteredView):
         except stream.BadPosition:
             position = stream.latest_position()  # an id from before a restart of the page: start from now
         events = LIVE_TAILS.hold(stream.event_stream(
-            self.filterset.qs, scope=self.scope, position=position, timeout=TAIL_STREAM_SECONDS, data=self.row))
+            self.filterset.qs, scope=self.scope, position=position, timeout=TAIL_STREAM_SECONDS, data=self.row,
+            heartbeat_seconds=TAIL_HEARTBEAT_SECONDS))
         if events is None:
             return HttpResponse("Too many live tails are open on this server; the page polls instead.", status=503,
                                 headers={"Retry-After": "30"}, content_type="text/plain; charset=utf-8")
