@@ -337,7 +337,10 @@ class Gateway:
                     return self.fail(call, "rate_limited", f"{check.message(limit.name)} (per {limit.scope}; see the Retry-After header)",
                                      param=limit.name, action="block", headers={"Retry-After": str(check.retry_after)})
         worst = budget_mod.worst_case_cost(call.model, self.state.prices, prompt_chars, max_output_tokens)
+        leased = team.budget if team is not None and self.settings.connected else None
         for limit in policies.cost_limits:
+            if leased is not None and self.file_policies is None and limit.name == leased.policy:
+                continue  # the team's budget: enforced below through a lease, across every replica
             ledger = self.budgets.ledger(limit, call.key.user if limit.scope == "user" else call.key.team)
             check = ledger.try_hold(worst)
             if check.action != "block":
@@ -348,16 +351,16 @@ class Gateway:
                     self.release(call)
                     return self.fail(call, "budget_exceeded", f"Budget '{limit.name}': {check.message()} A lower max_tokens "
                                      "lowers this request's worst case.", param=limit.name, action="block")
-        if team is not None and team.budget is not None and self.settings.connected:
-            if await self.budgets.hold_team_budget(team.budget, call.key.team, call.key.user, worst):
-                call.held.append(("team", team.budget, worst))
+        if leased is not None:
+            if await self.budgets.hold_team_budget(leased, call.key.team, call.key.user, worst):
+                call.held.append(("team", leased, worst))
             else:
-                call.entries.append(wire.PolicyEntry(name="team-budget", type="cost_limit", action=team.budget.action, phase="request"))
-                if team.budget.action == "block":
+                call.entries.append(wire.PolicyEntry(name=leased.policy, type="cost_limit", action=leased.action, phase="request"))
+                if leased.action == "block":
                     self.release(call)
                     return self.fail(call, "budget_exceeded",
-                                     f"Team {call.key.team}'s monthly budget of ${team.budget.monthly_limit_usd:,.2f} is used up. "
-                                     "Ask your manager to raise it in Console Settings > Budgets.", param="team-budget", action="block")
+                                     f"Team {call.key.team}'s monthly budget of ${leased.monthly_limit_usd:,.2f} is used up. "
+                                     "Ask your manager to raise it in Console Settings > Budgets.", param=leased.policy, action="block")
         return None
 
     def settle(self, call: Call, actual: float) -> None:
