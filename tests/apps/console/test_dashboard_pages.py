@@ -2,10 +2,10 @@ from datetime import timedelta
 
 import pytest
 
-from apps.costs.models import TeamBudget
 from apps.escalations.models import Escalation
 from apps.tenancy.models import Role
 from tests.apps.console.conftest import escalating
+from tests.factories import budget
 from tests.factories import member
 
 
@@ -19,8 +19,7 @@ def traffic(store, alice_key, bob_key):
 
 
 def test_dashboard_shows_sprint_metrics_from_rollups(login, manager, viewer, traffic, platform):
-    TeamBudget.objects.create(organization=platform.organization, team=platform, monthly_limit_usd=100,
-                              alert_at="0.8")
+    budget(platform, 100, alert_at="0.8")
     body = login(manager).get("/").content.decode()
     assert "AI requests per developer" in body
     # platform only: alice made 3 requests with 2 models, one blocked, $1.75
