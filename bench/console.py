@@ -20,6 +20,7 @@ import argparse
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +32,10 @@ MONTHLY_BUDGET_USD = 20000
 
 def console_actors(org):
     """The owner and a manager of MANAGED_TEAM (with passwords), and every team's budget."""
-    from apps.costs.models import TeamBudget
+    from apps.costs.selectors import team_budgets
+    from apps.costs.services import team_budget_set
     from apps.tenancy.models import Membership, Role, Team, User
+    from apps.tenancy.scope import unscoped_operator_scope
 
     owner, created = User.objects.get_or_create(email="owner@bench.test", defaults={"organization": org})
     if created:
@@ -44,8 +47,9 @@ def console_actors(org):
         Membership.objects.create(organization=org, team=Team.objects.get(organization=org, slug=MANAGED_TEAM),
                                   user=manager, role=Role.MANAGER)
     for team in Team.objects.filter(organization=org):
-        TeamBudget.objects.get_or_create(organization=org, team=team,
-                                         defaults={"monthly_limit_usd": MONTHLY_BUDGET_USD, "alert_at": "0.8"})
+        if team.id not in team_budgets([team.id]):  # a budget is the team's cost_limit policy
+            team_budget_set(scope=unscoped_operator_scope(org), actor=None, team=team,
+                            monthly_limit_usd=MONTHLY_BUDGET_USD, alert_at=Decimal("0.8"))
     return owner, manager
 
 
