@@ -71,6 +71,7 @@ def ensure_events(count: int):
 
 def ensure_escalations(org) -> None:
     """Datasets generated before `generate_events` opened escalations get them now."""
+    from django.db import connection
     from django.utils import timezone
 
     from apps.escalations.models import Escalation
@@ -81,4 +82,6 @@ def ensure_escalations(org) -> None:
     now = timezone.now()
     opened = escalations_open_from_log(org, now - timedelta(days=DAYS + 1), now + timedelta(days=1),
                                        triaged_before=now - timedelta(days=7))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE escalations_escalation")
     print(f"opened {opened:,} escalations from the generated escalate entries")
