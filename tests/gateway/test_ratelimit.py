@@ -3,6 +3,7 @@
 import asyncio
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -39,4 +40,5 @@ def test_limits_of_one_request_are_decided_together_in_any_store(store):
         finally:
             await limits.close()
 
-    asyncio.run(scenario())
+    with ThreadPoolExecutor(1) as thread:  # its own loop: the browser tests leave one running in this thread
+        thread.submit(asyncio.run, scenario()).result(30)
