@@ -74,8 +74,11 @@ class Triggers:
         self.prefixes = {k: frozenset(v) for k, v in prefixes.items()}
         self.exact = {k: frozenset(v) for k, v in exact.items()}
         self.marks = {k: frozenset(v) for k, v in marks.items()}
-        # A phrase mark can only be present if its first word is: check the word set before the text.
-        self.mark_gates = {k: _first_word(k) for k in self.marks}
+        # A phrase mark can only be present if its whole words are: check the word set before the text.
+        self.mark_gates = {k: _whole_words(k) for k in self.marks}
+        # (mark, rules, gate word) split by script: an ASCII text never needs the non-ASCII marks.
+        self._ascii_marks = [(k, v, self.mark_gates[k]) for k, v in self.marks.items() if k.isascii()]
+        self._other_marks = [(k, v, self.mark_gates[k]) for k, v in self.marks.items() if not k.isascii()]
         self.lengths = tuple(sorted({len(k) for k in self.prefixes}))
         self.for_word = functools.lru_cache(maxsize=65536)(self._for_word)
 
@@ -106,20 +109,26 @@ class Triggers:
         """Rules with at least one trigger in the text (no positions)."""
         found: set[int] = set()
         for word in words:
-            found |= self.for_word(word)
+            hit = self.for_word(word)
+            if hit:
+                found |= hit
         words = words if isinstance(words, (set, frozenset)) else set(words)
-        ascii_text = lowered.isascii()
-        for mark, rules in self.marks.items():
-            if rules <= found:
-                continue
-            gate = self.mark_gates[mark]
-            if gate is not None and gate not in words:
-                continue
-            if ascii_text and not mark.isascii():
-                continue
-            if mark in lowered:
-                found |= rules
+        for marks in (self._ascii_marks,) if lowered.isascii() else (self._ascii_marks, self._other_marks):
+            for mark, rules, gate in marks:
+                if gate and not gate <= words:
+                    continue
+                if not rules <= found and mark in lowered:
+                    found |= rules
         return found
+
+    def windows(self, lowered: str, words: Iterable[str], rule: int, reach: int) -> list[tuple[int, int]]:
+        """Merged regions `reach` characters either side of every trigger of `rule` in `lowered`.
+
+        A long text runs a rule's pattern only there: the cost follows the triggers, not the length.
+        """
+        needles = [word for word in words if rule in self.for_word(word)]
+        needles += [mark for mark, rules in self.marks.items() if rule in rules]
+        return needle_windows(lowered, needles, reach, reach)
 
     @staticmethod
     def _record(lowered: str, needle: str, rules: frozenset[int], starts: dict[int, list[int]]) -> None:
@@ -139,8 +148,13 @@ def words_of(lowered: str) -> set[str]:
     return set((_ASCII_WORDS if lowered.isascii() else WORDS).findall(lowered))
 
 
-def _first_word(mark: str) -> str | None:
-    """The whole first word of a phrase mark ("system prompt" -> "system"), if the mark starts with one."""
-    match = re.match(r"[^\W\d_]+(?=[^\w]|$)", mark)
-    return match.group() if match and not _CJK.search(match.group()) else None
+def _whole_words(mark: str) -> frozenset[str]:
+    """Words a phrase mark surely contains whole ("you were given" -> you, were, given; "system_prompt>" -> none).
+
+    The last word may be cut ("content polic"), and a word glued to a symbol may be part of a longer
+    token, so only words bounded by spaces (or the mark's start) on both sides count.
+    """
+    tokens = mark.split(" ")
+    whole = tokens[:-1] if len(tokens) > 1 else []
+    return frozenset(t for t in whole if t.isalpha() and t.isascii())
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0600-\u06ff\u0900-\u097f]")
