@@ -11,6 +11,12 @@ on…"), history ("the 1944 bombing of…"), security research ("this CVE allows
 execution") and news ("police said the suspect was shot") pass. Reporting, clinical, historical,
 fictional and moderation framing lowers what remains.
 
+Beyond fixed patterns, cue rules generalise to new phrasings: an act (anchor) counts only when the
+cues it needs all appear around it — who asks for it or means to do it, whom it targets, or that it
+must stay hidden — and no nearby word makes it technical ("kill the process"). Each cue is an open
+vocabulary, so "where should I hit someone with a hammer to knock them out for good" needs no
+phrase of its own.
+
 Slurs are matched by SHA-256 digest, so the source holds no slur list in clear text.
 """
 
@@ -275,7 +281,7 @@ _STRUCTURE_RULES: list[tuple[str, float, tuple[str, ...], str]] = [
      r"|\bdo (?:us|me|everyone) a favou?r and (?:quit|die|leave|disappear|kill yourself)|\bgo crawl (?:in|into) a hole\b"),
     # sexual: explicit requests; unwanted sexual messages about a real person
     ("sexual", 0.85, ("explicit", "graphic", "steamy", "dirty", "nsfw", "erotic", "x-rated", "pornographic", "raunchy", "sexual", "fade to black"),
-     r"\b(?:write|describe|generate|create|tell|narrate|roleplay|role-play|draft|continue|give me)\b[^.?!\n]{0,60}\b(?:explicit|graphic|steamy|dirty|nsfw|erotic|x-rated|pornographic|raunchy|sexual)\b[^.?!\n]{0,50}\b(?:sex|scene|in bed|naked|nude|body|bodies|intimate|orgasm|what you'?d do to me|fade to black)"
+     r"\b(?:write|describe|generate|create|tell|narrate|roleplay|role-play|draft|continue|give me)\b[^.?!\n]{0,60}\b(?:explicit|graphic|steamy|dirty|nsfw|erotic|x-rated|pornographic|raunchy|sexual)\b[^.?!\n]{0,50}\b(?:sex|scene|in bed|naked (?:\w+ )?(?:body|bodies|women|woman|girls?|men|man|photos|pics)|nude|intimate|orgasm|what you'?d do to me|fade to black|(?:her|his|their|my|your) bod(?:y|ies))"
      r"|\bno fade to black\b"),
     ("sexual", 0.7, ("body", "bodies"),
      r"\bwhat (?:i'?d|i would|i'll|i will|i want to|i'?m going to) do to (?:my|her|his|your|their)\s+(?:[\w-]+'?s?\s+)?bod(?:y|ies)"),
@@ -531,6 +537,7 @@ def _framed_outside(lowered: str, start: int, end: int) -> bool:
 
 
 _WINDOWED_FROM = 2048  # characters: shorter texts are matched whole
+_MAX_TRIED, _MAX_COUNTED = 256, 32  # matches of one rule looked at, and kept, per text
 _REACH = 400  # characters either side of a trigger; every rule's matches are shorter
 
 
@@ -570,9 +577,14 @@ def detect(text: str, categories: frozenset[str] = frozenset(CATEGORIES)) -> Det
         rule = RULES[number]
         if rule.category not in wanted_leaves:
             continue
+        tried = counted = 0
         for match in _matches(rule, lowered, words, number):
+            tried += 1
+            if tried > _MAX_TRIED or counted >= _MAX_COUNTED:
+                break  # hostile repetition: past a few hits a category is already certain
             if not rule.counts_at(lowered, match.start(), match.end()):
                 continue
+            counted += 1
             if benign_frame is None:
                 benign_frame = bool(_BENIGN_FRAME.search(lowered))
             framed = benign_frame and _framed_outside(lowered, match.start(), match.end())
