@@ -57,7 +57,11 @@ def seed_org():
     from apps.gateways.models import Gateway
     from apps.keys.models import GatewayKey
     from apps.tenancy.models import Membership, Organization, Role, Team, User
-    from apps.costs.models import TeamBudget
+    from decimal import Decimal
+
+    from apps.costs.selectors import team_budgets
+    from apps.costs.services import team_budget_set
+    from apps.tenancy.scope import unscoped_operator_scope
 
     org, _ = Organization.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
     owner, created = User.objects.get_or_create(email="owner@bench.test", defaults={"organization": org})
@@ -69,8 +73,9 @@ def seed_org():
     for t in range(TEAMS):
         team, _ = Team.objects.get_or_create(organization=org, slug=f"team-{t}", defaults={"name": f"Team {t}"})
         teams.append(team)
-        TeamBudget.objects.get_or_create(organization=org, team=team, defaults={"monthly_limit_usd": 2000,
-                                                                                 "alert_at": "0.8"})
+        if team.id not in team_budgets([team.id]):  # a budget is the team's cost_limit policy
+            team_budget_set(scope=unscoped_operator_scope(org), actor=None, team=team, monthly_limit_usd=2000,
+                            alert_at=Decimal("0.8"))
     manager, created = User.objects.get_or_create(email="manager@bench.test", defaults={"organization": org})
     if created:
         Membership.objects.create(organization=org, team=teams[0], user=manager, role=Role.MANAGER)

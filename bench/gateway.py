@@ -12,6 +12,14 @@ this process (aiohttp + uvloop). Measured:
 - concurrency 64: throughput and p99 of each path for --seconds each;
 - streaming: time to first content chunk (TTFT) at concurrency 1, and its overhead over direct;
 - RSS of the gateway (all workers) at the end of the load.
+Beside the issue's configuration (the same 1 KB prompt on every request, which the gateway's
+detection cache answers after the first request), three more c=64 rows keep the uncached cost visible:
+- "unique prompt": every request's 1 KB prompt differs (a request number and varied words), so every
+  input scan misses the cache — the cost of a first turn or a one-shot prompt;
+- "multi-turn": each of the 64 clients holds a chat (system prompt, --turns questions, each answer
+  re-sent as history, then a new chat), the way chat clients call an LLM; every question is new;
+- "multi-turn, cache off": the same chats through a second gateway started with KT_DETECTION_CACHE_ENTRIES=0;
+  the bare proxy also carries the multi-turn chats, as the reference for the larger bodies.
 Results go to stdout (markdown) and bench/results/gateway-<time>.json.
 """
 
@@ -19,8 +27,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -36,6 +46,88 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 KEY = "kt_gk_bench000000000000000000000000000000000"
 PROMPT = ("Please review the following function and suggest improvements to readability and error handling. " * 11)[:1024]
+SYSTEM_PROMPT = ("You are the engineering assistant of the platform team. Answer concisely, prefer standard library "
+                 "solutions, show code in fenced blocks, and say when you are unsure. Our services run Python 3.12 on "
+                 "Kubernetes with PostgreSQL and Redis; deployments go through the CI pipeline after review. ") * 2
+WORDS = ("function cache request response handler timeout retry queue worker database index query migration schema "
+         "deploy build test fixture mock client server thread loop socket buffer parser token config setting module "
+         "package import export logging metric latency throughput memory allocation profile benchmark readability "
+         "error handling exception boundary validation interface refactor naming comment review branch commit merge "
+         "release version dependency upgrade rollback alert dashboard pipeline stage artifact container image volume").split()
+
+
+def varied_text(number: int, size: int) -> str:
+    """Developer prose of about `size` characters, different for every `number` (no PII, nothing a policy blocks)."""
+    rng = random.Random(number)
+    sentences = [f"Request {number}: please review the following code and suggest improvements."]
+    while sum(map(len, sentences)) < size:
+        words = rng.sample(WORDS, rng.randint(8, 16))
+        sentences.append(" ".join(words).capitalize() + ".")
+    return " ".join(sentences)[:size]
+
+
+class SamePrompt:
+    """The issue's configuration: one body for every request."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+    def client(self):
+        return self
+
+    def next_body(self) -> bytes:
+        return self.body
+
+    def answered(self, raw: bytes) -> None:
+        pass
+
+
+class UniquePrompts(SamePrompt):
+    """A different 1 KB prompt on every request, generated before the clock starts (more on demand if they run out)."""
+
+    def __init__(self, count: int, start: int = 0):
+        self.numbers = itertools.count(start)
+        self.bodies = [self._body(next(self.numbers)) for _ in range(count)]
+        self.bodies.reverse()
+
+    @staticmethod
+    def _body(number: int) -> bytes:
+        return json.dumps({"model": "gpt-4o", "messages": [{"role": "user", "content": varied_text(number, len(PROMPT))}]}).encode()
+
+    def next_body(self) -> bytes:
+        return self.bodies.pop() if self.bodies else self._body(next(self.numbers))
+
+
+class MultiTurn:
+    """Each client holds a chat: system prompt, questions, the answers re-sent as history; after `turns` a new chat."""
+
+    numbers = itertools.count(10_000_000)
+
+    def __init__(self, turns: int):
+        self.turns = turns
+        self.sizes: list[int] = []
+
+    def client(self) -> "MultiTurn._Chat":
+        return MultiTurn._Chat(self)
+
+    class _Chat:
+        def __init__(self, owner: "MultiTurn"):
+            self.owner = owner
+            self.history: list[dict] = []
+
+        def next_body(self) -> bytes:
+            if len(self.history) >= 2 * self.owner.turns:
+                self.history = []
+            number = next(MultiTurn.numbers)
+            question = {"role": "user", "content": varied_text(number, 300 + number % 500)}
+            messages = [{"role": "system", "content": SYSTEM_PROMPT}] + self.history + [question]
+            self.history.append(question)
+            body = json.dumps({"model": "gpt-4o", "messages": messages}).encode()
+            self.owner.sizes.append(len(body))
+            return body
+
+        def answered(self, raw: bytes) -> None:
+            self.history.append({"role": "assistant", "content": json.loads(raw)["choices"][0]["message"]["content"]})
 
 
 def spawn(args: list[str], env: dict | None = None) -> tuple[subprocess.Popen, int]:
@@ -99,13 +191,16 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def one(session: aiohttp.ClientSession, url: str, body: bytes) -> float:
+async def one(session: aiohttp.ClientSession, url: str, body: bytes, client=None) -> float:
     started = time.perf_counter()
     async with session.post(url, data=body, headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}) as resp:
-        await resp.read()
+        raw = await resp.read()
         if resp.status != 200:
-            raise SystemExit(f"{url} answered {resp.status}: {(await resp.read())[:300]!r}")
-    return (time.perf_counter() - started) * 1000
+            raise SystemExit(f"{url} answered {resp.status}: {raw[:300]!r}")
+    elapsed = (time.perf_counter() - started) * 1000
+    if client is not None:
+        client.answered(raw)
+    return elapsed
 
 
 async def ttft(session: aiohttp.ClientSession, url: str, body: bytes) -> float:
@@ -130,19 +225,28 @@ async def sequential(targets: dict[str, str], body: bytes, count: int, measure) 
     return results
 
 
-async def concurrent(url: str, body: bytes, concurrency: int, seconds: float) -> tuple[float, list[float]]:
-    latencies: list[float] = []
+async def each_once(url: str, bodies: list[bytes]) -> list[float]:
+    """TTFT of each body in turn, at concurrency 1."""
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        for _ in range(concurrency):
-            await one(session, url, body)
+        return [await ttft(session, url, body) for body in bodies]
+
+
+async def concurrent(url: str, load, concurrency: int, seconds: float) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    clients = [load.client() for _ in range(concurrency)]
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        # Warm-up at full concurrency: every connection (client → server → upstream) is open before the clock
+        # starts, as in a service with pooled clients; a cold burst of 64 new connections is not what we measure.
+        for _ in range(2):
+            await asyncio.gather(*(one(session, url, client.next_body(), client) for client in clients))
         deadline = time.perf_counter() + seconds
 
-        async def worker():
+        async def worker(client):
             while time.perf_counter() < deadline:
-                latencies.append(await one(session, url, body))
+                latencies.append(await one(session, url, client.next_body(), client))
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker(client) for client in clients))
         elapsed = time.perf_counter() - started
     return len(latencies) / elapsed, latencies
 
@@ -156,7 +260,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=6.0, help="duration per path at --concurrency")
     parser.add_argument("--stream-requests", type=int, default=150)
     parser.add_argument("--profile", help="write a cProfile summary of the gateway under load to this file")
-    parser.add_argument("--py-spy", help="sample the gateway with py-spy during its c=64 run; write a top-functions summary here")
+    parser.add_argument("--py-spy", help="sample the gateway with py-spy during one c=64 run (--py-spy-row); write a top-functions summary here")
+    parser.add_argument("--py-spy-row", default="same prompt", choices=("same prompt", "unique prompt", "multi-turn"),
+                        help="which gateway row py-spy samples (default: the issue's, the same prompt)")
+    parser.add_argument("--turns", type=int, default=10, help="questions per chat in the multi-turn rows")
+    parser.add_argument("--skip-extra-rows", action="store_true", help="only the issue's configuration (no unique/multi-turn rows)")
     args = parser.parse_args()
     try:
         import uvloop
@@ -177,47 +285,69 @@ def main() -> int:
     if args.profile:
         gateway_cmd = [sys.executable, "-m", "cProfile", "-o", str(tmp / "gateway.prof")] + gateway_cmd[1:]
     gateway, gateway_port = spawn(gateway_cmd)
+    uncached = None
+    if not args.skip_extra_rows:
+        uncached, uncached_port = spawn(kt + gateway_cmd[gateway_cmd.index("gateway"):], env={"KT_DETECTION_CACHE_ENTRIES": "0"})
     targets = {"direct": f"{upstream}/chat/completions", "bare proxy": f"http://127.0.0.1:{bare_port}/v1/chat/completions",
                "gateway": f"http://127.0.0.1:{gateway_port}/v1/chat/completions"}
     body = json.dumps({"model": "gpt-4o", "messages": [{"role": "user", "content": PROMPT}]}).encode()
     stream_body = json.dumps({"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": PROMPT}]}).encode()
     report: dict = {"machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start",
                     "workers": args.workers, "policy": Path(args.policy).name, "prompt_bytes": len(PROMPT)}
+    # (row, path, url, server pid, load): the issue's rows first, then the ones that show the uncached cost.
+    same = SamePrompt(body)
+    rows = [("direct", "direct", targets["direct"], mock.pid, same), ("bare proxy", "bare proxy", targets["bare proxy"], bare.pid, same),
+            ("gateway", "same prompt", targets["gateway"], gateway.pid, same)]
+    if uncached is not None:
+        budget = int(args.seconds * 4000) + args.concurrency  # more prompts than the gateway can take in --seconds
+        chats = MultiTurn(args.turns)
+        rows += [("gateway", "unique prompt", targets["gateway"], gateway.pid, UniquePrompts(budget)),
+                 ("bare proxy", "multi-turn", targets["bare proxy"], bare.pid, MultiTurn(args.turns)),
+                 ("gateway", "multi-turn", targets["gateway"], gateway.pid, chats),
+                 ("gateway", "multi-turn, cache off", f"http://127.0.0.1:{uncached_port}/v1/chat/completions", uncached.pid,
+                  MultiTurn(args.turns))]
     try:
         c1 = asyncio.run(sequential(targets, body, args.c1_requests, one))
         report["c1"] = {name: {"p50_ms": round(pct(v, 0.5), 3), "p99_ms": round(pct(v, 0.99), 3)} for name, v in c1.items()}
         for name in ("bare proxy", "gateway"):
             report["c1"][name]["added_p50_ms"] = round(pct(c1[name], 0.5) - pct(c1["direct"], 0.5), 3)
             report["c1"][name]["added_p99_ms"] = round(pct(c1[name], 0.99) - pct(c1["direct"], 0.99), 3)
-        report["c64"] = {}
+        report["c64"] = []
         peak_rss = 0.0
-        pids = {"direct": mock.pid, "bare proxy": bare.pid, "gateway": gateway.pid}
-        for name, url in targets.items():
+        for path, load_name, url, pid, load in rows:
             spy = None
-            if name == "gateway" and args.py_spy:
+            if path == "gateway" and args.py_spy and load_name == args.py_spy_row:
                 spy = subprocess.Popen([shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw", "-o", str(tmp / "spy.txt"), "-r", "200",
-                                        "-d", str(int(args.seconds)), "-p", str(gateway.pid), "--subprocesses"],
+                                        "-d", str(int(args.seconds)), "-p", str(pid), "--subprocesses"],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 time.sleep(0.5)
-            cpu_before = cpu_seconds(pids[name])
-            rps, latencies = asyncio.run(concurrent(url, body, args.concurrency, args.seconds))
-            cpu_ms = (cpu_seconds(pids[name]) - cpu_before) * 1000 / max(1, len(latencies) + args.concurrency)
-            report["c64"][name] = {"rps": round(rps), "p50_ms": round(pct(latencies, 0.5), 2), "p99_ms": round(pct(latencies, 0.99), 2),
-                                   "cpu_ms_per_request": round(cpu_ms, 3)}
-            if name == "gateway":
-                peak_rss = rss_mb(gateway.pid)
+            cpu_before = cpu_seconds(pid)
+            rps, latencies = asyncio.run(concurrent(url, load, args.concurrency, args.seconds))
+            cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / max(1, len(latencies) + args.concurrency)
+            row = {"path": path, "load": load_name, "rps": round(rps), "p50_ms": round(pct(latencies, 0.5), 2),
+                   "p99_ms": round(pct(latencies, 0.99), 2), "cpu_ms_per_request": round(cpu_ms, 3)}
+            if isinstance(load, MultiTurn):
+                row["mean_body_bytes"] = round(statistics.mean(load.sizes))
+            report["c64"].append(row)
+            if pid == gateway.pid:
+                peak_rss = max(peak_rss, rss_mb(gateway.pid))
             if spy is not None:
                 spy.wait(30)
                 summarize_spy(tmp / "spy.txt", Path(args.py_spy))
         streams = asyncio.run(sequential({k: v for k, v in targets.items()}, stream_body, args.stream_requests, ttft))
         report["ttft"] = {name: round(statistics.median(v), 3) for name, v in streams.items()}
         report["ttft"]["gateway_overhead_ms"] = round(report["ttft"]["gateway"] - report["ttft"]["direct"], 3)
+        if uncached is not None:
+            unique_streams = [json.dumps({"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": varied_text(n, len(PROMPT))}]}).encode()
+                              for n in range(20_000_000, 20_000_000 + args.stream_requests)]
+            report["ttft"]["gateway_unique_prompt"] = round(statistics.median(asyncio.run(each_once(targets["gateway"], unique_streams))), 3)
+            report["ttft"]["gateway_unique_prompt_overhead_ms"] = round(report["ttft"]["gateway_unique_prompt"] - report["ttft"]["direct"], 3)
         report["gateway_rss_mb"] = round(peak_rss, 1)
         report["machine"] += f", {os.getloadavg()[0]:.2f} at end"
     finally:
-        stop(gateway)
-        stop(bare)
-        stop(mock)
+        for proc in (gateway, uncached, bare, mock):
+            if proc is not None:
+                stop(proc)
     if args.profile:
         import pstats
 
@@ -254,13 +384,29 @@ def print_report(r: dict) -> None:
     print(f"\n{r['machine']}; {r['workers']} worker(s); {r['policy']}; {r['prompt_bytes']} B prompt\n")
     print("| path | c=1 p50 ms | c=1 p99 ms | added p50 | added p99 | c=64 req/s | c=64 p99 ms | CPU ms/req | TTFT ms |")
     print("|---|---|---|---|---|---|---|---|---|")
+    same = {row["path"]: row for row in r["c64"] if row["load"] in ("direct", "bare proxy", "same prompt")}
     for name in ("direct", "bare proxy", "gateway"):
-        c1, c64 = r["c1"][name], r["c64"][name]
+        c1, c64 = r["c1"][name], same[name]
         print(f"| {name} | {c1['p50_ms']} | {c1['p99_ms']} | {c1.get('added_p50_ms', '–')} | {c1.get('added_p99_ms', '–')} | "
               f"{c64['rps']} | {c64['p99_ms']} | {c64['cpu_ms_per_request']} | {r['ttft'][name]} |")
-    bare, gw = r["c64"]["bare proxy"], r["c64"]["gateway"]
+    bare, gw = same["bare proxy"], same["gateway"]
     print(f"\ngateway throughput = {gw['rps'] / bare['rps']:.0%} of the bare proxy's; p99 = {gw['p99_ms'] / bare['p99_ms']:.2f}× the bare "
           f"proxy's; TTFT overhead {r['ttft']['gateway_overhead_ms']} ms; gateway RSS {r['gateway_rss_mb']} MB")
+    print("\nc=64, every row side by side (gateway rows relative to the bare proxy on the same bodies):\n")
+    print("| path | requests | mean body | req/s | p50 ms | p99 ms | CPU ms/req | vs bare: req/s | vs bare: p99 |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    bare_by_load = {row["load"]: row for row in r["c64"] if row["path"] == "bare proxy"}
+    for row in r["c64"]:
+        reference = bare_by_load.get("multi-turn" if row["load"].startswith("multi-turn") else "bare proxy")
+        relative = ("–", "–") if row["path"] != "gateway" or reference is None else (
+            f"{row['rps'] / reference['rps']:.0%}", f"{row['p99_ms'] / reference['p99_ms']:.1f}×")
+        size = f"{row['mean_body_bytes']:,} B" if "mean_body_bytes" in row else f"{r['prompt_bytes']:,} B prompt"
+        load = "same 1 KB prompt" if row["load"] in ("direct", "bare proxy", "same prompt") else row["load"]
+        print(f"| {row['path']} | {load} | {size} | {row['rps']:,} | {row['p50_ms']} | {row['p99_ms']} | {row['cpu_ms_per_request']} | "
+              f"{relative[0]} | {relative[1]} |")
+    if "gateway_unique_prompt" in r["ttft"]:
+        print(f"\nTTFT with a unique prompt per stream: {r['ttft']['gateway_unique_prompt']} ms "
+              f"(overhead {r['ttft']['gateway_unique_prompt_overhead_ms']} ms over direct)")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,7 @@ class TeamBudget(msgspec.Struct):
     alert_at: float | None = None
     action: str = "block"
     scope: str = "team"  # team | user
+    policy: str = "team-budget"  # the cost_limit policy of the team's YAML it comes from
 
 
 class TeamConfig(msgspec.Struct):

@@ -104,3 +104,15 @@ class GatewayFactory(_IssuedCredentialFactory):
     def teams(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.teams.set(extracted)
+
+
+def budget(team: Team, limit, *, alert_at=None, scope: str = "team", action: str = "block"):
+    """Set `team`'s budget as Settings > Budgets does: a new version of its policy set."""
+    from decimal import Decimal
+
+    from apps.costs.services import team_budget_set
+    from apps.tenancy.scope import unscoped_operator_scope
+
+    return team_budget_set(scope=unscoped_operator_scope(team.organization), actor=None, team=team,
+                           monthly_limit_usd=Decimal(str(limit)), budget_scope=scope, action=action,
+                           alert_at=Decimal(str(alert_at)) if alert_at is not None else None)

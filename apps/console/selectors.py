@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
-from apps.costs.models import BudgetMonth, TeamBudget
-from apps.costs.selectors import month_of
+from apps.costs.models import BudgetMonth
+from apps.costs.selectors import month_of, team_budgets
 from apps.escalations.models import Escalation
 from apps.escalations.selectors import escalation_list
 from apps.events.models import Event, PolicyRollup, UsageDailyRollup
@@ -111,7 +111,7 @@ def team_budget_states(*, scope: Scope, now: datetime | None = None) -> list[Tea
     out: a team's total is not theirs to see."""
     now = now or datetime.now(timezone.utc)
     team_ids = [tid for tid, role in scope.team_roles.items() if role != Role.DEVELOPER]
-    budgets = {b.team_id: b for b in TeamBudget.objects.filter(team_id__in=team_ids)}
+    budgets = team_budgets(team_ids)
     spent = dict(BudgetMonth.objects.filter(team_id__in=team_ids, month=month_of(now), subject="")
                  .values_list("team_id", "spent_usd"))
     elapsed = Decimal(str(month_elapsed(now)))
@@ -120,7 +120,7 @@ def team_budget_states(*, scope: Scope, now: datetime | None = None) -> list[Tea
         budget = budgets.get(team.id)
         mtd = spent.get(team.id) or ZERO
         states.append(TeamBudgetState(
-            team=team, limit=budget.monthly_limit_usd if budget else None,
+            team=team, limit=budget.limit_usd if budget else None,
             alert_at=budget.alert_at if budget else None, spent=mtd, forecast=(mtd / elapsed).quantize(Decimal("0.01")),
         ))
     return states

@@ -3,16 +3,15 @@
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
+from apps.policies.models import TeamPolicyVersion
 from apps.policies.selectors import team_policy_current
 from keeptrusts.prices import packaged_prices
 from keeptrusts.wire import ModelPrice as WirePrice
 
-from .models import BudgetLease, BudgetMonth, ModelPrice, TeamBudget
-from .policy_facts import BudgetRule, cost_limits
-
-CONSOLE_BUDGET_NAME = "team-budget"
+from .models import BudgetLease, BudgetMonth, ModelPrice
+from .policy_facts import BudgetRule, cost_limits, team_budget
 
 
 def month_of(moment: datetime | None = None) -> date:
@@ -29,18 +28,19 @@ def model_prices(organization_id: int) -> dict[str, WirePrice]:
 
 
 def team_budget_rules(team) -> list[BudgetRule]:
-    """The Console budget and any cost_limit of the team's policy set; the stricter wins."""
-    rules = []
-    budget = TeamBudget.objects.filter(team=team).first()
-    if budget is not None:
-        rules.append(BudgetRule(
-            name=CONSOLE_BUDGET_NAME, limit_usd=budget.monthly_limit_usd, alert_at=budget.alert_at,
-            scope=budget.scope, action=budget.action, source="console",
-        ))
+    """Every cost_limit of the team's policy set (its budget among them); the stricter wins."""
     current = team_policy_current(team)
-    if current is not None:
-        rules.extend(cost_limits(current.yaml_text))
-    return rules
+    return cost_limits(current.yaml_text) if current is not None else []
+
+
+def team_budgets(team_ids) -> dict[int, BudgetRule]:
+    """The budget (Settings > Budgets) of each of these teams that has one, from
+    their current policy versions in one query."""
+    newest = (TeamPolicyVersion.objects.filter(team_id=OuterRef("team_id")).order_by("-version").values("version")[:1])
+    versions = (TeamPolicyVersion.objects.filter(team_id__in=list(team_ids), version=Subquery(newest))
+                .values_list("team_id", "yaml_text"))
+    budgets = {team_id: team_budget(yaml_text) for team_id, yaml_text in versions}
+    return {team_id: rule for team_id, rule in budgets.items() if rule is not None}
 
 
 def budget_month_to_date(team, subject: str = "", month: date | None = None) -> Decimal:

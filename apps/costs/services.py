@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.events.rollups import upsert_add
 
 from .models import BudgetLease, BudgetMonth
+from .policy_facts import team_budget, with_budget
 from .selectors import month_of, team_budget_rules
 
 ZERO = Decimal(0)
@@ -153,3 +154,32 @@ def budget_lease_grant(*, gateway, team, requested: Decimal, user_email: str | N
                     granted_usd=F("granted_usd") + granted, updated_at=timezone.now()
                 )
     return LeaseGrant(granted=granted, remaining=remaining - granted, month=month)
+
+
+def team_budget_set(*, scope, actor, team, monthly_limit_usd, alert_at, budget_scope="team", action="block",
+                    request=None):
+    """Settings > Budgets: the budget becomes the team's cost_limit policy in a new
+    policy version (audited as `budget.set` with the values before and after), so
+    the history shows its diff and gateways get it with their next config pull."""
+    from apps.policies.services import team_policy_change
+
+    limit = Decimal(monthly_limit_usd).quantize(Decimal("0.01"))
+    before = {}
+
+    def change(current: str) -> str:
+        rule = team_budget(current)
+        before.update(_budget_facts(rule) if rule else {})
+        return with_budget(current, monthly_limit=limit, alert_at=alert_at, scope=budget_scope, action=action)
+
+    after = {"monthly_limit_usd": str(limit), "alert_at": str(alert_at) if alert_at is not None else None,
+             "scope": budget_scope, "action": action}
+    return team_policy_change(
+        scope=scope, actor=actor, team=team, change=change, request=request, audit_action="budget.set",
+        note=f"Budget: ${limit:,.2f} a month" + (f", alert at {alert_at:.0%}" if alert_at else ""),
+        before=before, after=after,  # `before` is filled in by change()
+    )
+
+
+def _budget_facts(rule) -> dict:
+    return {"monthly_limit_usd": str(rule.limit_usd), "alert_at": str(rule.alert_at) if rule.alert_at is not None else None,
+            "scope": rule.scope, "action": rule.action}

@@ -3,18 +3,20 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 
 from apps.console.selectors import spend_breakdown, spend_export_rows, team_budget_states
-from apps.console.services import team_budget_set
 from apps.console.views import FilteredConsoleView
 from apps.core.views import ConsoleView
 from apps.tenancy.models import Role
 
 from .forms import TeamBudgetForm
-from .models import TeamBudget
+from .selectors import team_budgets
+from .services import team_budget_set
 
 
 class CostCenterView(FilteredConsoleView):
@@ -56,8 +58,9 @@ class _Echo:
 
 
 class BudgetSettingsView(ConsoleView):
-    """Managers set their team's monthly limit and alert threshold. Gateways get it
-    with their next config pull (GET /v1/gateway/config reads TeamBudget)."""
+    """Managers set their team's monthly limit and alert threshold. It is the team's
+    cost_limit policy: saving makes a new policy version (with its diff in the
+    team's history) that gateways get with their next config pull."""
 
     template_name = "costs/budget_settings.html"
     required_role = {"GET": Role.VIEWER, "POST": Role.MANAGER}
@@ -65,12 +68,12 @@ class BudgetSettingsView(ConsoleView):
     def get_context_data(self, **kwargs):
         forms = kwargs.pop("forms", {})
         rows = []
-        budgets = {b.team_id: b for b in TeamBudget.objects.filter(team_id__in=self.scope.team_ids)}
+        budgets = team_budgets(self.scope.team_ids)
         states = {s.team.id: s for s in team_budget_states(scope=self.scope)}
         for team in self.scope.teams():
             budget = budgets.get(team.id)
             editable = self.scope.has_role(Role.MANAGER, team.id)
-            form = forms.get(team.id) or (TeamBudgetForm(instance=budget, prefix=f"t{team.id}") if editable else None)
+            form = forms.get(team.id) or (TeamBudgetForm.for_budget(budget, prefix=f"t{team.id}") if editable else None)
             rows.append({"team": team, "budget": budget, "form": form, "state": states.get(team.id)})
         return super().get_context_data(rows=rows, **kwargs)
 
@@ -79,14 +82,19 @@ class BudgetSettingsView(ConsoleView):
         team = self.get_scoped_object(self.scope.teams(), pk=int(raw) if raw.isdigit() else 0)
         if not self.scope.has_role(Role.MANAGER, team.id):
             raise PermissionDenied(f"Setting {team.name}'s budget needs the manager role in it.")
-        budget = TeamBudget.objects.filter(team=team).first()
-        form = TeamBudgetForm(request.POST, instance=budget, prefix=f"t{team.id}")
+        form = TeamBudgetForm(request.POST, prefix=f"t{team.id}")
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(forms={team.id: form}), status=400)
-        saved = team_budget_set(team=team, actor=request.user, request=request,
-                                monthly_limit_usd=form.cleaned_data["monthly_limit_usd"], alert_at=form.alert_at(),
-                                scope=form.cleaned_data["scope"], action=form.cleaned_data["action"])
-        messages.success(request, f"{team.name}: ${saved.monthly_limit_usd:,.2f} a month"
-                                  f"{f', alert at {saved.alert_at:.0%}' if saved.alert_at else ''}. "
-                                  "Gateways apply it with their next config pull (within a minute).")
+        try:
+            version = team_budget_set(scope=self.scope, team=team, actor=request.user, request=request,
+                                      monthly_limit_usd=form.cleaned_data["monthly_limit_usd"], alert_at=form.alert_at(),
+                                      budget_scope=form.cleaned_data["scope"], action=form.cleaned_data["action"])
+        except ValidationError as exc:  # unchanged, or the team's policy set does not lint
+            form.add_error(None, exc.messages[0])
+            return self.render_to_response(self.get_context_data(forms={team.id: form}), status=400)
+        history = reverse("policies:team", args=[team.slug]) + f"?version={version.version}"
+        messages.success(request, format_html(
+            "{}: {} — saved as policy version {} (<a href=\"{}\">see the change</a>). "
+            "Gateways apply it with their next config pull (within seconds).",
+            team.name, version.note.removeprefix("Budget: "), version.version, history))
         return redirect("console:budgets")

@@ -8,8 +8,7 @@ from datetime import timedelta
 import msgspec
 from django.utils import timezone
 
-from apps.costs.models import TeamBudget
-from apps.costs.policy_facts import allowed_models
+from apps.costs.policy_facts import allowed_models, team_budget
 from apps.costs.selectors import budget_month_to_date, model_prices, month_of
 from apps.keys.models import GatewayKey
 from apps.policies.selectors import team_policy_current
@@ -26,17 +25,17 @@ def gateway_config(gateway) -> wire.GatewayConfig:
     for team in teams:
         policy = team_policy_current(team)
         yaml_text = policy.yaml_text if policy else "policies: []\n"
-        budget = TeamBudget.objects.filter(team=team).first()
+        budget = team_budget(yaml_text)  # leased (DESIGN §6); the gateway skips its local ledger for it
         team_configs.append(wire.TeamConfig(
             slug=team.slug,
             policy_version=policy.version if policy else 0,
             policy_yaml=yaml_text,
             allowed_models=allowed_models(yaml_text),
             budget=wire.TeamBudget(
-                monthly_limit_usd=float(budget.monthly_limit_usd), month=f"{month:%Y-%m}",
+                monthly_limit_usd=float(budget.limit_usd), month=f"{month:%Y-%m}",
                 spent_usd=float(budget_month_to_date(team, "", month)),
                 alert_at=float(budget.alert_at) if budget.alert_at is not None else None,
-                action=budget.action, scope=budget.scope,
+                action=budget.action, scope=budget.scope, policy=budget.name,
             ) if budget else None,
         ))
     cutoff = timezone.now() - REVOKED_KEYS_KEPT

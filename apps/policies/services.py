@@ -53,16 +53,29 @@ def template_save(*, scope: Scope, actor, name: str, yaml_text: str, description
 
 def team_policy_apply(*, scope: Scope, actor, team: Team, yaml_text: str, template: PolicyTemplate | None = None,
                       note: str = "", request=None) -> TeamPolicyVersion:
-    """Make `yaml_text` the team's policy set as a new immutable version."""
+    """Make `yaml_text` the team's policy set as a new immutable version. A
+    template without a cost_limit keeps the team's budget (Settings > Budgets)."""
+    from apps.costs.policy_facts import budget_kept
+
+    return team_policy_change(scope=scope, actor=actor, team=team, template=template, note=note, request=request,
+                              change=lambda current: budget_kept(current, yaml_text) if template else yaml_text)
+
+
+def team_policy_change(*, scope: Scope, actor, team: Team, change, template: PolicyTemplate | None = None,
+                       note: str = "", request=None, audit_action: str = "policy.applied",
+                       **audit_data) -> TeamPolicyVersion:
+    """A new version of the team's policy set: `change(current_yaml)` gives its text,
+    computed under the team's row lock so concurrent edits cannot lose one another."""
     if team.id not in scope.team_roles:
         raise Team.DoesNotExist
     if not scope.has_role(Role.MANAGER, team.id):
         raise PermissionDenied(f"Changing the policies of '{team.slug}' needs the manager role there.")
-    _require_valid(yaml_text, f"{team.slug}-policy.yaml")
     with transaction.atomic():
-        # Lock the team row so two applies cannot take the same version number.
+        # Lock the team row so two changes cannot take the same version number.
         Team.objects.select_for_update().filter(pk=team.pk).first()
         current = TeamPolicyVersion.objects.filter(team=team).order_by("-version").first()
+        yaml_text = change(current.yaml_text if current else "")
+        _require_valid(yaml_text, f"{team.slug}-policy.yaml")
         if current and current.yaml_text == yaml_text:
             raise ValidationError(f"'{team.slug}' already runs exactly this policy set (version {current.version}).")
         version = TeamPolicyVersion.objects.create(
@@ -70,7 +83,7 @@ def team_policy_apply(*, scope: Scope, actor, team: Team, yaml_text: str, templa
             yaml_text=yaml_text, template=template, note=note, created_by=actor,
         )
         audit_record(organization=team.organization, actor=actor, request=request, team=team, target=version,
-                     action="policy.applied", version=version.version,
+                     action=audit_action, version=version.version,
                      previous_version=current.version if current else None,
-                     template=template.slug if template else None)
+                     template=template.slug if template else None, **audit_data)
     return version

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from apps.core.views import ConsoleView
+from apps.costs.policy_facts import team_budget
 from apps.tenancy.models import Role
 
 from . import selectors, services
@@ -110,7 +111,10 @@ class TemplateDetailView(ConsoleView):
             except ValidationError as exc:
                 form.add_error(None, exc.messages[0])
             else:
-                messages.success(request, f"'{team.slug}' now runs version {version.version}. "
+                kept = (f" It kept its budget of ${team_budget(version.yaml_text).limit_usd:,.2f} a month "
+                        "(Settings > Budgets): the template has no cost_limit." if version.yaml_text != template.yaml_text
+                        else "")
+                messages.success(request, f"'{team.slug}' now runs version {version.version}.{kept} "
                                           "Gateways pick it up with their next config pull (within seconds).")
                 return redirect(reverse("policies:team", args=[team.slug]) + f"?version={version.version}")
         return self.render_to_response(self.get_context_data(form=form), status=400)

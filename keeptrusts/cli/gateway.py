@@ -41,9 +41,9 @@ def run_gateway(args: argparse.Namespace) -> int:
     from keeptrusts.gateway.config import ConfigError, load_keys_file, load_policy_file
 
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env(upstream_url=args.upstream, policy_config=args.policy_config, keys_file=args.keys_file,
-                                 events_file=args.events_file, state_dir=args.state_dir)
     try:  # fail before binding: a typo in a path is a one-line error, not a traceback per worker
+        settings = Settings.from_env(upstream_url=args.upstream, policy_config=args.policy_config, keys_file=args.keys_file,
+                                     events_file=args.events_file, state_dir=args.state_dir)
         if settings.policy_config:
             load_policy_file(settings.policy_config)
         if settings.keys_file and not settings.connected:

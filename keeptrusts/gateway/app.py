@@ -23,13 +23,14 @@ from ulid import ULID
 
 from keeptrusts import __version__, wire
 from keeptrusts.gateway import budget as budget_mod
-from keeptrusts.gateway.config import EMPTY, ConfigError, ControlPlaneConfig, GatewayState, TeamState, load_keys_file, load_policy_file
+from keeptrusts.gateway.config import DETECTORS, EMPTY, ConfigError, ControlPlaneConfig, GatewayState, TeamState, load_keys_file, load_policy_file
 from keeptrusts.gateway.events import ControlPlaneSink, JsonlSink
 from keeptrusts.gateway.metrics import Metrics
 from keeptrusts.gateway.ratelimit import AuthFailureThrottle, MemoryRateLimiter, RedisRateLimiter
 from keeptrusts.gateway import upstream as upstream_mod
 from keeptrusts.gateway.upstream import Upstream
 from keeptrusts.policy import PolicySet
+from keeptrusts.policy.cache import DEFAULT_MAX_ENTRIES as DEFAULT_CACHE_ENTRIES
 # Every detector is imported (and the name lexicons loaded) before the first request, not during it.
 from keeptrusts.policy.detectors import content, injection, pii, secrets  # noqa: F401
 from keeptrusts.prices import cost_usd, packaged_prices
@@ -57,6 +58,7 @@ class Settings:
     max_body_bytes: int = MAX_BODY_BYTES
     excerpt_mode: str = "redacted"
     upstream_timeout: float | None = None
+    detection_cache_entries: int = DEFAULT_CACHE_ENTRIES
 
     @property
     def connected(self) -> bool:
@@ -73,11 +75,25 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             auth_failure_limit=int(env.get("KT_AUTH_FAILURE_LIMIT", 20)),
             excerpt_mode=env.get("KT_EXCERPT_MODE", "redacted"),
+            detection_cache_entries=_non_negative_int(env, "KT_DETECTION_CACHE_ENTRIES", DEFAULT_CACHE_ENTRIES),
         )
         if env.get("KT_GATEWAY_STATE_DIR"):
             values["state_dir"] = Path(env["KT_GATEWAY_STATE_DIR"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def _non_negative_int(env, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(f"{name}={raw!r} is not a whole number ≥ 0; unset it for the default ({default}), or 0 to turn it off")
+    return value
 
 
 @dataclass(slots=True)
@@ -122,6 +138,7 @@ class Gateway:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.metrics = Metrics()
+        DETECTORS.cache.resize(settings.detection_cache_entries)
         self.file_policies: PolicySet | None = load_policy_file(settings.policy_config) if settings.policy_config else None
         self.policy_source = "file" if self.file_policies else "control-plane"
         self.state = GatewayState(excerpt_mode=settings.excerpt_mode)
@@ -320,7 +337,10 @@ class Gateway:
                     return self.fail(call, "rate_limited", f"{check.message(limit.name)} (per {limit.scope}; see the Retry-After header)",
                                      param=limit.name, action="block", headers={"Retry-After": str(check.retry_after)})
         worst = budget_mod.worst_case_cost(call.model, self.state.prices, prompt_chars, max_output_tokens)
+        leased = team.budget if team is not None and self.settings.connected else None
         for limit in policies.cost_limits:
+            if leased is not None and self.file_policies is None and limit.name == leased.policy:
+                continue  # the team's budget: enforced below through a lease, across every replica
             ledger = self.budgets.ledger(limit, call.key.user if limit.scope == "user" else call.key.team)
             check = ledger.try_hold(worst)
             if check.action != "block":
@@ -331,16 +351,16 @@ class Gateway:
                     self.release(call)
                     return self.fail(call, "budget_exceeded", f"Budget '{limit.name}': {check.message()} A lower max_tokens "
                                      "lowers this request's worst case.", param=limit.name, action="block")
-        if team is not None and team.budget is not None and self.settings.connected:
-            if await self.budgets.hold_team_budget(team.budget, call.key.team, call.key.user, worst):
-                call.held.append(("team", team.budget, worst))
+        if leased is not None:
+            if await self.budgets.hold_team_budget(leased, call.key.team, call.key.user, worst):
+                call.held.append(("team", leased, worst))
             else:
-                call.entries.append(wire.PolicyEntry(name="team-budget", type="cost_limit", action=team.budget.action, phase="request"))
-                if team.budget.action == "block":
+                call.entries.append(wire.PolicyEntry(name=leased.policy, type="cost_limit", action=leased.action, phase="request"))
+                if leased.action == "block":
                     self.release(call)
                     return self.fail(call, "budget_exceeded",
-                                     f"Team {call.key.team}'s monthly budget of ${team.budget.monthly_limit_usd:,.2f} is used up. "
-                                     "Ask your manager to raise it in Console Settings > Budgets.", param="team-budget", action="block")
+                                     f"Team {call.key.team}'s monthly budget of ${leased.monthly_limit_usd:,.2f} is used up. "
+                                     "Ask your manager to raise it in Console Settings > Budgets.", param=leased.policy, action="block")
         return None
 
     def settle(self, call: Call, actual: float) -> None:
@@ -446,6 +466,10 @@ class Gateway:
 
     async def metrics_endpoint(self, request: web.Request) -> web.Response:
         self.metrics.set("kt_gateway_inflight_requests", self.inflight)
+        cache = DETECTORS.cache.stats()
+        self.metrics.set_total("kt_gateway_detection_cache_hits_total", cache["hits"])
+        self.metrics.set_total("kt_gateway_detection_cache_misses_total", cache["misses"])
+        self.metrics.set("kt_gateway_detection_cache_entries", cache["entries"])
         if self.config and self.config.last_success:
             self.metrics.set("kt_gateway_config_age_seconds", time.time() - self.config.last_success)
         return web.Response(text=self.metrics.render(), content_type="text/plain", charset="utf-8",

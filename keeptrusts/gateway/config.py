@@ -22,10 +22,14 @@ import msgspec
 import yaml
 
 from keeptrusts import __version__, wire
-from keeptrusts.policy import PolicyError, PolicySet
+from keeptrusts.policy import Detectors, PolicyError, PolicySet
+from keeptrusts.policy.cache import DetectionCache
 
+# Every policy set of this process scans through one cache of input detector results
+# (conversation history and system prompts repeat on every turn); size: KT_DETECTION_CACHE_ENTRIES.
+DETECTORS = Detectors(cache=DetectionCache())
 # A team without a policy text: nothing to check, every model allowed.
-EMPTY = PolicySet.from_yaml("policies: []\n", filename="<no policy>")
+EMPTY = PolicySet.from_yaml("policies: []\n", filename="<no policy>", detectors=DETECTORS)
 
 log = logging.getLogger("keeptrusts.gateway.config")
 
@@ -103,7 +107,7 @@ def load_policy_file(path: Path) -> PolicySet:
     except OSError as exc:
         raise ConfigError(f"cannot read policy file {path}: {exc.strerror} — check the --policy-config path") from None
     try:
-        return PolicySet.from_yaml(text, filename=str(path))
+        return PolicySet.from_yaml(text, filename=str(path), detectors=DETECTORS)
     except PolicyError as exc:
         problems = "\n".join(f"  {problem}" for problem in exc.errors)
         raise ConfigError(f"policy file {path} has {len(exc.errors)} error(s); fix them (`kt policy lint --file {path}`):\n{problems}") from None
@@ -184,7 +188,8 @@ class ControlPlaneConfig:
                 policies = cached.policies  # parse once per policy_version
             else:
                 try:
-                    policies = (PolicySet.from_yaml(team.policy_yaml, filename=f"team {team.slug} policy v{team.policy_version}")
+                    policies = (PolicySet.from_yaml(team.policy_yaml, filename=f"team {team.slug} policy v{team.policy_version}",
+                                                    detectors=DETECTORS)
                                 if team.policy_yaml.strip() else EMPTY)
                 except PolicyError as exc:
                     # Fail closed for that team only: its requests get blocked until the policy is fixed.

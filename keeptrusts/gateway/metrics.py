@@ -37,6 +37,9 @@ HELP = {
     "kt_gateway_inflight_requests": ("gauge", "Requests being served right now."),
     "kt_gateway_spool_depth": ("gauge", "Events waiting in the disk spool for the control plane."),
     "kt_gateway_config_age_seconds": ("gauge", "Seconds since the control-plane config was last fetched successfully (connected mode)."),
+    "kt_gateway_detection_cache_hits_total": ("counter", "Input detector scans answered from the detection cache (since start)."),
+    "kt_gateway_detection_cache_misses_total": ("counter", "Input detector scans that ran the detector (since start)."),
+    "kt_gateway_detection_cache_entries": ("gauge", "Detector results held in the detection cache (KT_DETECTION_CACHE_ENTRIES bounds it)."),
 }
 
 
@@ -64,6 +67,10 @@ class Metrics:
 
     def set(self, name: str, value: float) -> None:
         self.gauges[name] = value
+
+    def set_total(self, name: str, value: float) -> None:
+        """A counter kept elsewhere (e.g. by the detection cache), copied at scrape time."""
+        self.counters[name][()] = value
 
     def render(self) -> str:
         lines = []

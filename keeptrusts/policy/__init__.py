@@ -53,6 +53,10 @@ Rules the evaluator keeps:
   value gets the same placeholder in input and output (`Placeholders`).
 - prompt-injection ignores `system`/`developer` messages (they are the
   application's own instructions); the other types read every message.
+- Input is scanned message by message (offsets are those of `decision.text`);
+  scores take each signal or category at its highest in any one message.
+  `Detectors(cache=DetectionCache())` (keeptrusts.policy.cache) remembers each
+  message's results for the next turn; decisions are the same without it.
 
 Detectors are called through `keeptrusts.policy.types` (`detect(text, …) ->
 DetectorResult`); `Detectors(pii=…)` swaps one in, for tests and tools.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from keeptrusts import wire
+from keeptrusts.policy.cache import DetectionCache, text_digest
 from keeptrusts.policy.limits import CostLimit, RateLimit
 from keeptrusts.policy.loader import LoadResult, Policy, Problem, load
 from keeptrusts.policy.redaction import Placeholders, non_overlapping, redact
@@ -24,6 +25,7 @@ from keeptrusts.policy.types import DetectorResult, Span
 # prompt-injection does not score them (a system prompt *is* instructions).
 TRUSTED_ROLES = frozenset({"system", "developer"})
 SEPARATOR = "\n\n"
+ALL_ENTITY_TYPES = frozenset(ENTITY_TYPES)
 EXCERPT_MARGIN = 64  # detect a little past the cut so an entity across it is still recognised
 
 
@@ -41,7 +43,9 @@ class Detectors:
     """Where each detector comes from: the real modules by default, loaded on first use.
 
     Tests and tools may pass replacements: `Detectors(pii=my_detect)`. A replacement
-    is called exactly like the module's `detect`.
+    is called exactly like the module's `detect`. With `cache=DetectionCache(…)` the
+    input phase remembers results per text (`keeptrusts.policy.cache`); the gateway
+    uses one, the default set does not (benchmarks and tools measure real scans).
     """
 
     MODULES = {
@@ -52,17 +56,28 @@ class Detectors:
         "quality": "keeptrusts.policy.detectors.quality",
     }
 
-    def __init__(self, **overrides: Callable[..., DetectorResult]):
+    def __init__(self, cache: DetectionCache | None = None, **overrides: Callable[..., DetectorResult]):
         unknown = set(overrides) - set(self.MODULES)
         if unknown:
             raise TypeError(f"unknown detector(s): {', '.join(sorted(unknown))}; known: {', '.join(self.MODULES)}")
         self._functions: dict[str, Callable[..., DetectorResult]] = dict(overrides)
+        self.cache = cache
 
     def get(self, kind: str) -> Callable[..., DetectorResult]:
         function = self._functions.get(kind)
         if function is None:
             function = self._functions[kind] = importlib.import_module(self.MODULES[kind]).detect
         return function
+
+    def detect(self, kind: str, text: str, arguments: tuple = (), *, phase: str, digest: bytes | None = None) -> DetectorResult:
+        """`kind`'s detector on `text` with `arguments` (hashable: they are part of the cache key).
+        Only the input phase is cached: prompts and conversation history repeat, answers rarely do."""
+        function = self.get(kind)
+        cache = self.cache
+        if cache is None or phase != "input" or not cache.caches(text):
+            return function(text, *arguments)
+        key = (phase, kind, arguments, digest if digest is not None else text_digest(text))
+        return cache.result(key, lambda: function(text, *arguments))
 
 
 DEFAULT_DETECTORS = Detectors()
@@ -149,8 +164,8 @@ class Decision:
         spans = [s for s in self._sensitive if s.start < len(head)]
         if not self._covered and self._detectors is not None:
             try:
-                spans += self._detectors.get("pii")(head, frozenset(ENTITY_TYPES)).spans
-                spans += self._detectors.get("secrets")(head).spans
+                spans += self._detectors.detect("pii", head, (ALL_ENTITY_TYPES,), phase=self.phase).spans
+                spans += self._detectors.detect("secrets", head, (None, ()), phase=self.phase).spans
             except Exception:  # noqa: BLE001 - fail closed
                 return ""
         spans = [Span(s.start, min(s.end, len(head)), s.type) for s in spans]  # an entity cut at the edge is still hidden
@@ -210,8 +225,7 @@ class PolicySet:
         OpenAI chat messages (`content` a string or a list of parts)."""
         placeholders = placeholders if placeholders is not None else Placeholders()
         pieces = _Pieces.of(messages)
-        context = {"untrusted": pieces.untrusted_text}
-        results = [self._run(policy, pieces.text, "input", context) for policy in self._by_phase["input"]]
+        results = [self._run(policy, pieces, "input", {}) for policy in self._by_phase["input"]]
         return self._decide("input", pieces, results, placeholders)
 
     def evaluate_output(self, text: str, *, prompt=None, finish_reason: str | None = None, response_format=None,
@@ -221,7 +235,7 @@ class PolicySet:
         placeholders = placeholders if placeholders is not None else Placeholders()
         pieces = _Pieces.of(text or "")
         context = {"prompt": prompt, "finish_reason": finish_reason, "response_format": response_format}
-        results = [self._run(policy, pieces.text, "output", context) for policy in self._by_phase["output"]]
+        results = [self._run(policy, pieces, "output", context) for policy in self._by_phase["output"]]
         return self._decide("output", pieces, results, placeholders)
 
     def output_guard(self, *, prompt=None, response_format=None, placeholders: Placeholders | None = None):
@@ -232,13 +246,31 @@ class PolicySet:
 
     def run_policy(self, policy: Policy, text: str, phase: str, context: dict | None = None) -> PolicyResult:
         """One policy on one text; a policy that raises blocks (fails closed) and says so."""
-        return self._run(policy, text, phase, context or {})
+        return self._run(policy, _Pieces.of(text), phase, context or {})
 
-    def _run(self, policy: Policy, text: str, phase: str, context: dict) -> PolicyResult:
+    def _run(self, policy: Policy, pieces: "_Pieces", phase: str, context: dict) -> PolicyResult:
         try:
-            return _RUNNERS[policy.type](self.detectors, policy, text, phase, context)
+            if policy.type == "quality-scorer":  # judges the whole answer against the prompt: never cached
+                found = self.detectors.get("quality")(pieces.text, prompt=context.get("prompt"),
+                                                      finish_reason=context.get("finish_reason"),
+                                                      response_format=context.get("response_format"))
+            else:
+                found = self._scan(policy, pieces, phase)
+            return _DECIDERS[policy.type](policy, found, phase)
         except Exception as exc:  # noqa: BLE001 - a broken detector must not let text through
             return _fail_closed(policy, phase, exc)
+
+    def _scan(self, policy: Policy, pieces: "_Pieces", phase: str) -> DetectorResult:
+        """The policy's detector on each piece it reads (each message on its own), merged over the joined text."""
+        kind, arguments = _detector_call(policy)
+        indexes = pieces.untrusted_indexes() if policy.type == "prompt-injection" else range(len(pieces.texts))
+        cache = self.detectors.cache if phase == "input" else None
+        found = []
+        for i in indexes:
+            text = pieces.texts[i]
+            digest = pieces.digest(i) if cache is not None and cache.caches(text) else None
+            found.append((pieces.starts[i], self.detectors.detect(kind, text, arguments, phase=phase, digest=digest)))
+        return merge_results(found)
 
     def _decide(self, phase: str, pieces: "_Pieces", results: list[PolicyResult], placeholders: Placeholders) -> Decision:
         to_redact = [s for r in results if r.action == "redact" for s in r.spans]
@@ -268,7 +300,43 @@ def _is_glob(pattern: str) -> bool:
     return any(ch in pattern for ch in "*?[")
 
 
-# -- one runner per policy type -------------------------------------------------
+# -- one detector call and one decision per policy type --------------------------
+def _detector_call(policy: Policy) -> tuple[str, tuple]:
+    """The detector a policy uses and its arguments after the text (hashable: part of the cache key)."""
+    options = policy.options
+    if policy.type == "pii-detector":
+        return "pii", (frozenset(options["entity_types"]) if options["entity_types"] else ALL_ENTITY_TYPES,)
+    if policy.type == "dlp-filter":
+        return "secrets", (frozenset(options["detectors"]) if options["detectors"] else None, options["custom_patterns"])
+    if policy.type == "prompt-injection":
+        return "injection", ()
+    if policy.type == "content-filter":
+        return "content", (expand_categories(options["categories"]),)
+    raise AssertionError(f"{policy.type} has no per-text detector")
+
+
+def merge_results(found: list[tuple[int, DetectorResult]]) -> DetectorResult:
+    """Per-piece results (with each piece's offset in the joined text) as one result over the joined text.
+
+    Spans move to joined offsets; each score key keeps its highest value, the score its highest,
+    and reasons are listed from the highest-scoring piece down. So a conversation is judged by its
+    findings and by its riskiest message: weak signals in different messages do not add up."""
+    if len(found) == 1 and found[0][0] == 0:
+        return found[0][1]
+    if not found:
+        return DetectorResult()
+    spans = [span if offset == 0 else Span(span.start + offset, span.end + offset, span.type, span.score)
+             for offset, result in found for span in result.spans]
+    scores: dict[str, float] = {}
+    for _, result in found:
+        for name, value in result.scores.items():
+            if value > scores.get(name, float("-inf")):
+                scores[name] = value
+    ranked = sorted((result for _, result in found), key=lambda result: -result.score)
+    reasons = list(dict.fromkeys(reason for result in ranked for reason in result.reasons))
+    return DetectorResult(spans=spans, score=ranked[0].score, scores=scores, reasons=reasons)
+
+
 def _span_findings(spans) -> dict[str, int]:
     return dict(Counter(span.type for span in spans))
 
@@ -277,28 +345,22 @@ def _acting(policy: Policy, triggered: bool) -> str:
     return policy.action if triggered else "allow"
 
 
-def _run_pii(detectors, policy, text, phase, context) -> PolicyResult:
-    entity_types = frozenset(policy.options["entity_types"] or ENTITY_TYPES)
-    found = detectors.get("pii")(text, entity_types)
+def _decide_pii(policy, found, phase) -> PolicyResult:
+    entity_types = set(policy.options["entity_types"] or ENTITY_TYPES)
     spans = [s for s in found.spans if s.type in entity_types]
     return PolicyResult(policy.name, policy.type, _acting(policy, bool(spans)), phase,
                         findings=_span_findings(spans), spans=spans)
 
 
-def _run_dlp(detectors, policy, text, phase, context) -> PolicyResult:
-    names = policy.options["detectors"]
-    found = detectors.get("secrets")(text, frozenset(names) if names else None, policy.options["custom_patterns"])
+def _decide_dlp(policy, found, phase) -> PolicyResult:
     return PolicyResult(policy.name, policy.type, _acting(policy, bool(found.spans)), phase,
                         findings=_span_findings(found.spans), spans=list(found.spans))
 
 
-def _run_injection(detectors, policy, text, phase, context) -> PolicyResult:
-    untrusted = context.get("untrusted", text) if phase == "input" else text
-    found = detectors.get("injection")(untrusted)
+def _decide_injection(policy, found, phase) -> PolicyResult:
     triggered = found.score >= policy.options["threshold"]
-    spans = list(found.spans) if untrusted is text else []  # offsets only make sense on the given text
     return PolicyResult(policy.name, policy.type, _acting(policy, triggered), phase, score=round(found.score, 4),
-                        reasons=list(found.reasons), spans=spans)
+                        reasons=list(found.reasons), spans=list(found.spans))
 
 
 def content_findings(policy: Policy, found: DetectorResult) -> tuple[float, dict[str, int]]:
@@ -315,38 +377,34 @@ def content_findings(policy: Policy, found: DetectorResult) -> tuple[float, dict
     return round(score, 4), {c: 1 for c in sorted(hits)}
 
 
-def _run_content(detectors, policy, text, phase, context) -> PolicyResult:
-    categories = expand_categories(policy.options["categories"])
-    found = detectors.get("content")(text, categories)
+def _decide_content(policy, found, phase) -> PolicyResult:
     score, findings = content_findings(policy, found)
     spans = [s for s in found.spans if s.type in findings]
     return PolicyResult(policy.name, policy.type, _acting(policy, bool(findings)), phase, score=score,
                         findings=findings, reasons=list(found.reasons), spans=spans)
 
 
-def _run_quality(detectors, policy, text, phase, context) -> PolicyResult:
-    found = detectors.get("quality")(text, prompt=context.get("prompt"), finish_reason=context.get("finish_reason"),
-                                     response_format=context.get("response_format"))
+def _decide_quality(policy, found, phase) -> PolicyResult:
     triggered = found.score < policy.options["min_score"]
     return PolicyResult(policy.name, policy.type, _acting(policy, triggered), phase, score=round(found.score, 4),
                         reasons=list(found.reasons))
 
 
-_RUNNERS = {
-    "pii-detector": _run_pii,
-    "dlp-filter": _run_dlp,
-    "prompt-injection": _run_injection,
-    "content-filter": _run_content,
-    "quality-scorer": _run_quality,
+_DECIDERS = {
+    "pii-detector": _decide_pii,
+    "dlp-filter": _decide_dlp,
+    "prompt-injection": _decide_injection,
+    "content-filter": _decide_content,
+    "quality-scorer": _decide_quality,
 }
-assert set(_RUNNERS) | {"cost_limit", "rate_limit"} == set(POLICY_TYPES)
+assert set(_DECIDERS) | {"cost_limit", "rate_limit"} == set(POLICY_TYPES)
 
 
 # -- messages ---------------------------------------------------------------------
 class _Pieces:
     """The texts of a request joined into one string, with the way back to each piece."""
 
-    __slots__ = ("source", "texts", "starts", "roles", "locations", "text", "_untrusted")
+    __slots__ = ("source", "texts", "starts", "roles", "locations", "text", "_digests")
 
     def __init__(self, source, texts: list[str], roles: list[str], locations: list[tuple]):
         self.source = source
@@ -359,7 +417,7 @@ class _Pieces:
             self.starts.append(position)
             position += len(piece) + len(SEPARATOR)
         self.text = texts[0] if len(texts) == 1 else SEPARATOR.join(texts)
-        self._untrusted = None
+        self._digests: list[bytes | None] = [None] * len(texts)
 
     @classmethod
     def of(cls, messages) -> "_Pieces":
@@ -384,14 +442,16 @@ class _Pieces:
             texts, roles, locations = [""], ["user"], [(None, None)]
         return cls(messages, texts, roles, locations)
 
-    @property
-    def untrusted_text(self) -> str:
-        if self._untrusted is None:
-            if any(role in TRUSTED_ROLES for role in self.roles):
-                self._untrusted = SEPARATOR.join(t for t, r in zip(self.texts, self.roles) if r not in TRUSTED_ROLES)
-            else:
-                self._untrusted = self.text
-        return self._untrusted
+    def untrusted_indexes(self) -> list[int]:
+        """The pieces prompt-injection reads: not the application's own (system/developer) messages."""
+        return [i for i, role in enumerate(self.roles) if role not in TRUSTED_ROLES]
+
+    def digest(self, index: int) -> bytes:
+        """The piece's cache name, computed once per request whatever the number of policies."""
+        digest = self._digests[index]
+        if digest is None:
+            digest = self._digests[index] = text_digest(self.texts[index])
+        return digest
 
     def original_messages(self):
         return None if isinstance(self.source, str) else self.source

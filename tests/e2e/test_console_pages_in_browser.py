@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from apps.costs.models import TeamBudget
+from apps.costs.selectors import team_budgets
 from apps.escalations.models import Escalation
+from apps.policies.builtin import builtin_yaml
+from apps.policies.models import TeamPolicyVersion
 from tests.apps.console.conftest import escalating, gateway, store  # noqa: F401 (fixtures)
 from tests.apps.events.conftest import alice_key, bob_key, make_event  # noqa: F401 (fixtures)
 
@@ -59,12 +61,30 @@ def test_manager_filters_events_and_opens_one(page, log_in, screenshot, manager,
     screenshot("event-detail")
 
 
-def test_live_tail_shows_new_events_without_reloading(page, log_in, manager, traffic, store, alice_key):
+def test_live_tail_streams_new_events_without_reloading(page, log_in, manager, traffic, store, alice_key, bob_key):
     log_in(manager)
     page.goto("/events/")
     expect(page.locator("table.events tbody tr")).to_have_count(3)
+    expect(page.locator("#tail-status")).to_have_text("streaming")
+    store(bob_key, model="claude-3-5-sonnet", ago=timedelta(seconds=0))  # payments: never in this manager's tail
     store(alice_key, model="o3-mini", ago=timedelta(seconds=0))
-    expect(page.locator("table.events")).to_contain_text("o3-mini", timeout=15_000)
+    expect(page.locator("#tail-live")).to_contain_text("o3-mini", timeout=5_000)  # pushed, not polled
+    expect(page.locator("table.events")).not_to_contain_text("claude-3-5-sonnet")
+    page.get_by_label("Live tail").uncheck()
+    expect(page.locator("#tail-status")).to_have_text("paused")
+
+
+def test_live_tail_falls_back_to_polling_when_the_server_refuses_a_stream(page, log_in, manager, traffic, store,
+                                                                          alice_key, monkeypatch):
+    from apps.events import views
+    from apps.events.stream import StreamSlots
+
+    monkeypatch.setattr(views, "LIVE_TAILS", StreamSlots(0))  # every slot taken: 503
+    log_in(manager)
+    page.goto("/events/")
+    expect(page.locator("#tail-status")).to_have_text("polling every 5 s")
+    store(alice_key, model="o3-mini", ago=timedelta(seconds=0))
+    expect(page.locator("tbody.fresh").filter(has_text="o3-mini")).to_have_count(1, timeout=15_000)
 
 
 def test_manager_triages_escalations_both_ways(page, log_in, screenshot, manager, alice, platform, traffic):
@@ -94,13 +114,23 @@ def test_manager_triages_escalations_both_ways(page, log_in, screenshot, manager
     screenshot("escalations-triaged")
 
 
-def test_manager_sets_a_budget(page, log_in, screenshot, manager, platform):
+def test_manager_sets_a_budget_and_sees_the_new_policy_version(page, log_in, screenshot, manager, org, platform):
+    TeamPolicyVersion.objects.create(organization=org, team=platform, version=1, yaml_text=builtin_yaml("budget-only"))
     log_in(manager)
     page.goto("/settings/budgets/")
+    expect(page.get_by_label("Monthly limit (USD)")).to_have_value("2000.00")  # the team's cost_limit policy
     page.get_by_label("Monthly limit (USD)").fill("1500")
-    page.get_by_label("Alert at (% of the limit)").fill("80")
+    page.get_by_label("Alert at (% of the limit)").fill("90")
     page.get_by_role("button", name="Save Platform budget").click()
-    expect(page.get_by_role("status")).to_contain_text("$1,500.00 a month")
-    budget = TeamBudget.objects.get(team=platform)
-    assert str(budget.monthly_limit_usd) == "1500.00" and str(budget.alert_at) == "0.800"
+    expect(page.get_by_role("status")).to_contain_text("$1,500.00 a month, alert at 90% — saved as policy version 2")
     screenshot("budgets")
+    page.get_by_role("status").get_by_role("link", name="see the change").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Policies of platform")
+    diff = page.get_by_label("Diff")
+    expect(diff).to_contain_text("-    monthly_limit: 2000")
+    expect(diff).to_contain_text("+    monthly_limit: 1500")
+    expect(diff).to_contain_text("-    alert_at: 0.8")
+    expect(diff).to_contain_text("+    alert_at: 0.9")
+    expect(page.get_by_role("cell", name="Budget: $1,500.00 a month, alert at 90%")).to_be_visible()
+    assert team_budgets([platform.id])[platform.id].limit_usd == 1500
+    screenshot("budget-policy-diff")

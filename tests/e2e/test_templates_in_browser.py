@@ -18,7 +18,8 @@ def test_manager_applies_a_template_and_sees_the_diff(page, log_in, screenshot, 
     page.get_by_role("button", name="Apply template").click()
     expect(page.get_by_role("heading", name="Version 2 (in force) compared with version 1")).to_be_visible()
     expect(page.locator(".diff-add", has_text="name: block-secrets")).to_be_visible()
-    expect(page.locator(".diff-del", has_text="name: budget")).to_be_visible()
+    expect(page.locator(".diff-del", has_text="name: budget")).to_have_count(0)  # the team's budget stays
+    expect(page.get_by_role("status")).to_contain_text("kept its budget of $500.00 a month")
     screenshot("diff")
     assert TeamPolicyVersion.objects.get(team=platform, version=2).note == "customer data project"
 

@@ -137,9 +137,15 @@ def test_gateway_started_during_an_outage_serves_from_its_cached_config(connecte
     assert httpx.get(gw.url + "/healthz").json()["status"] == "degraded"
 
 
+BUDGET_POLICY = PLATFORM_POLICY.replace("policies: []\n", "policies:\n  - name: team-budget\n    type: cost_limit\n"
+                                                            "    monthly_limit: 0.05\n    action: block\n")
+
+
 def test_team_budget_is_leased_and_enforced(connected_gateway, control_plane):
-    budget = wire.TeamBudget(monthly_limit_usd=0.05, month=time.strftime("%Y-%m", time.gmtime()), spent_usd=0.0)
-    teams = [wire.TeamConfig(slug="platform", policy_version=1, policy_yaml=PLATFORM_POLICY, budget=budget)]
+    # As the control plane sends it: the team's cost_limit policy, and the same budget to lease.
+    budget = wire.TeamBudget(monthly_limit_usd=0.05, month=time.strftime("%Y-%m", time.gmtime()), spent_usd=0.0,
+                             policy="team-budget")
+    teams = [wire.TeamConfig(slug="platform", policy_version=1, policy_yaml=BUDGET_POLICY, budget=budget)]
     control_plane.set_config(teams=teams)
     control_plane.budget_remaining["platform"] = 0.05
     gw = connected_gateway()
@@ -149,7 +155,9 @@ def test_team_budget_is_leased_and_enforced(connected_gateway, control_plane):
     big = dict(HELLO, max_tokens=100_000)  # worst case $1: more than the whole budget
     response = chat(gw, body=big)
     assert response.status_code == 402 and response.json()["error"]["code"] == "budget_exceeded"
-    assert "Settings > Budgets" in response.json()["error"]["message"]
+    message = response.json()["error"]["message"]
+    assert message.startswith("Team platform's monthly budget of $0.05 is used up")  # the lease, not a local ledger
+    assert "Settings > Budgets" in message and response.json()["error"]["param"] == "team-budget"
 
 
 def test_key_of_a_team_the_gateway_does_not_serve_is_rejected(connected_gateway, control_plane):

@@ -97,3 +97,43 @@ def test_email_in_the_prompt_reaches_the_upstream_as_a_placeholder(start_gateway
     gw = start_gateway("policies:\n  - {name: team-pii-protection, type: pii-detector, action: redact, entity_types: [email]}\n")
     gw.openai().chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Write to jane.doe@example.com today"}])
     assert last_upstream_request(mock_upstream)["body"]["messages"][0]["content"] == "Write to [EMAIL_1] today"
+
+
+def detection_cache_counts(gw) -> dict[str, float]:
+    lines = httpx.get(gw.url + "/metrics").text.splitlines()
+    return {name: float(line.split()[-1]) for line in lines for name in ("hits", "misses")
+            if line.startswith(f"kt_gateway_detection_cache_{name}_total ")}
+
+
+def test_a_multi_turn_chat_rescans_only_new_messages_and_keeps_its_placeholders(start_gateway, mock_upstream):
+    gw = start_gateway("policies:\n  - {name: team-pii-protection, type: pii-detector, action: redact, entity_types: [email]}\n")
+    client = gw.openai()
+    history = [{"role": "system", "content": "You answer for the platform team."},
+               {"role": "user", "content": "Write to jane.doe@example.com about the outage"}]
+    for turn in range(3):
+        before = detection_cache_counts(gw)
+        answer = client.chat.completions.create(model="gpt-4o", messages=history).choices[0].message.content
+        after = detection_cache_counts(gw)
+        forwarded = last_upstream_request(mock_upstream)["body"]["messages"]
+        assert forwarded[1]["content"] == "Write to [EMAIL_1] about the outage"
+        assert "jane.doe" not in str(forwarded)
+        if turn:  # the system prompt, the first question and the earlier turns come from the cache
+            assert after["hits"] - before["hits"] >= len(history) - 2
+            # New: the previous answer and the new question, and the excerpt's PII and secret scans of that question.
+            assert after["misses"] - before["misses"] <= 4
+        history += [{"role": "assistant", "content": answer},
+                    {"role": "user", "content": f"And cc ops{turn}@example.com, please"}]
+    # Numbered per request, in reading order, whichever scans came from the cache.
+    assert [m["content"] for m in forwarded[3::2]] == ["And cc [EMAIL_2], please", "And cc [EMAIL_3], please"]
+
+
+def test_the_detection_cache_can_be_turned_off(start_gateway, monkeypatch):
+    from keeptrusts.gateway.app import Settings
+    from keeptrusts.gateway.config import ConfigError
+
+    gw = start_gateway("policies:\n  - {name: team-pii-protection, type: pii-detector, action: redact}\n", detection_cache_entries=0)
+    gw.openai().chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hello"}])
+    assert "kt_gateway_detection_cache_entries 0" in httpx.get(gw.url + "/metrics").text
+    monkeypatch.setenv("KT_DETECTION_CACHE_ENTRIES", "lots")
+    with pytest.raises(ConfigError, match="KT_DETECTION_CACHE_ENTRIES='lots' is not a whole number"):
+        Settings.from_env()

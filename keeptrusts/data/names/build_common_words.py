@@ -1,5 +1,9 @@
 """Regenerate common_words.txt: frequent English words that are not (only) names.
 
+Also writes common_words_intl.txt.gz: frequent words of languages written in other scripts
+(Cyrillic, Greek, Arabic, Hebrew, Devanagari, Chinese, Japanese, Korean), so a frequent word is
+not taken for a name there either.
+
 Build-time only; wordfreq is not a runtime dependency:
     python -m venv /tmp/wf && /tmp/wf/bin/pip install wordfreq
     /tmp/wf/bin/python keeptrusts/data/names/build_common_words.py
@@ -19,6 +23,10 @@ RARE_N = 60000  # rare_words.txt.gz: the next tier down to zipf 2.5 (jargon, rar
 RARE_MIN_ZIPF = 2.5
 # Frequent words of other languages developers write in (German capitalises every noun).
 OTHER_LANGUAGES, OTHER_N = ("de", "fr", "es", "pt", "it", "nl", "sv", "pl", "tr", "id"), 4000
+# Languages in other scripts and how many of their top words to keep (Chinese, Japanese and Korean
+# more: their words are checked as parts of unspaced text).
+INTL = {"ru": 6000, "uk": 3000, "bg": 2000, "el": 4000, "ar": 6000, "fa": 3000, "he": 4000, "hi": 3000,
+        "zh": 15000, "ja": 10000, "ko": 10000}
 
 
 def words(name: str) -> set[str]:
@@ -34,8 +42,30 @@ def write(name: str, words_: list[str], what: str) -> None:
     print(f"{name}: {len(words_)} words")
 
 
+INTL_WHAT = (f"top words of {', '.join(INTL)} minus known names. Word list derived from wordfreq 3.1.1 data "
+             "(Robyn Speer et al.), CC BY-SA 4.0, https://creativecommons.org/licenses/by-sa/4.0/")
+
+
+def intl_words(names: set[str]) -> list[str]:
+    """Frequent words in non-Latin scripts, minus known names (compared as the loader folds them)."""
+    import unicodedata
+
+    def fold(word: str) -> str:
+        word = word.lower().replace("ς", "σ")
+        return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+    folded_names = {fold(n) for n in names}
+    result = set()
+    for lang, n in INTL.items():
+        for w in top_n_list(lang, n):
+            if len(w) > 1 and not any(ch.isdigit() or ch.isascii() for ch in w) and fold(w) not in folded_names:
+                result.add(w)
+    return sorted(result)
+
+
 def main() -> None:
     names = words("given.txt") | words("surnames.txt")
+    write("common_words_intl.txt.gz", intl_words(names), INTL_WHAT)
     ranked = [w for w in top_n_list("en", RARE_N) if w.isalpha() and w.isascii() and len(w) > 1 and w not in names]
     top = set(top_n_list("en", TOP_N))
     write("common_words.txt", sorted(w for w in ranked if w in top), f"wordfreq's top {TOP_N} English words minus known names")

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from keeptrusts.policy.detectors import pii_names
+from keeptrusts.policy.detectors import pii_names, pii_names_scripts
 from keeptrusts.policy.types import DetectorResult, Span
 
 ENTITY_TYPES = ("name", "email", "phone", "financial", "national_id", "ip_address")
@@ -34,6 +34,17 @@ _FILE_TLDS = frozenset(
 )
 
 
+# File extensions that are also country domains (Serbia, Moldova, Paraguay): `jovana.markovic@sbb.rs`
+# is a mailbox, `icon@lib.rs` a file.
+_COUNTRY_TLDS = frozenset(("rs", "md", "py"))
+_MAIL_WORDS = ("mail", "contact", "kontakt", "correo", "courriel", "reach", "write to")
+
+
+def _personal_mailbox(text: str, start: int, at: int) -> bool:
+    local = text[start:at]
+    return any(ch in local for ch in "._-") or _near(text, start, _MAIL_WORDS, 60)
+
+
 _SSH_COMMANDS = ("ssh", "scp", "sftp", "rsync", "mosh", "-l")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
@@ -52,7 +63,8 @@ def _emails(text: str) -> list[Span]:
             continue
         pos = m.end()
         value = m.group()
-        if value.rsplit(".", 1)[1].lower() in _FILE_TLDS:
+        tld = value.rsplit(".", 1)[1].lower()
+        if tld in _FILE_TLDS and not (tld in _COUNTRY_TLDS and _personal_mailbox(text, start, at)):
             continue
         if text.startswith(":", m.end()) or text[max(0, start - 8) : start].rstrip().endswith(_SSH_COMMANDS):
             continue  # `git@github.com:org/repo`, `ssh deploy@bastion`: a login, not a mailbox
@@ -136,8 +148,9 @@ def _phones(text: str, runs: list[tuple[int, int]]) -> list[Span]:
 # ---------------------------------------------------------------------------------------------
 # financial
 
-_CARD = re.compile(r"(?<![\w\-.])\d{4}(?:[ \-]?+\d){8,15}+(?![\w\-]|\.\d)")
-_CARD_GROUPED = re.compile(r"\d{4}(?:([ \-])\d{4}(?:\1\d{4}(?:\1\d{4}(?:\1\d{3})?)?)?|([ \-])\d{6}\2\d{4,5})|\d{13,19}")
+_CARD = re.compile(r"(?<![\w\-.])\d{4}(?:[ \-.]?+\d){8,15}+(?![\w\-]|\.\d)")
+# Groups of four with one separator throughout (`4111.1111.1111.1111` too), Amex 4-6-5, or bare.
+_CARD_GROUPED = re.compile(r"\d{4}(?:([ \-.])\d{4}(?:\1\d{4}(?:\1\d{4}(?:\1\d{3})?)?)?|([ \-])\d{6}\2\d{4,5})|\d{13,19}")
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -180,7 +193,7 @@ def _cards(text: str, runs: list[tuple[int, int]]) -> list[Span]:
         value = m.group()
         if not _CARD_GROUPED.fullmatch(value):
             continue
-        digits = value.replace(" ", "").replace("-", "")
+        digits = value.replace(" ", "").replace("-", "").replace(".", "")
         if 13 <= len(digits) <= 19 and _card_issuer_ok(digits) and _luhn_ok(digits):
             spans.append(Span(m.start(), m.end(), "financial"))
     return spans
@@ -246,6 +259,12 @@ _SORT_CODE = re.compile(r"(?i)\bsort[\s_\-]*code[\s:=#\"']{0,4}(\d{2}-\d{2}-\d{2
 _BANK_WORDS = ("rout", "aba", "rtn", "transit", "bank", "acc", "acct", "a/c", "konto", "checking", "savings", "sort")
 
 
+# `routing 021000021, account 483920117652`: a bare "account" next to banking words.
+_BARE_ACCOUNT = re.compile(r"(?i)\baccount[\s:=#\"'\-]{1,4}(?:is\s+)?(\d[\d \-]{5,19}+(?<=\d))(?![\w\-])")
+_PAYMENT_WORDS = ("routing", "deposit", "wire", "bank", "aba", "sort code", "iban", "payroll", "transfer", "payout", "swift",
+                  "bsb", "ifsc", "transit", "clabe")
+
+
 def _routing_checksum_ok(d: str) -> bool:
     w = (3, 7, 1) * 3
     prefix = int(d[:2])
@@ -269,11 +288,32 @@ def _bank_numbers(text: str, runs: list[tuple[int, int]]) -> list[Span]:
             digits = re.sub(r"\D", "", m.group(1))
             if m.start(1) >= s and 6 <= len(digits) <= 17:
                 spans.append(Span(m.start(1), m.end(1), "financial"))
+        for m in _BARE_ACCOUNT.finditer(text, window, e):
+            digits = re.sub(r"\D", "", m.group(1))
+            if m.start(1) >= s and 6 <= len(digits) <= 17 and _near(text, m.start(), _PAYMENT_WORDS, 80):
+                spans.append(Span(m.start(1), m.end(1), "financial"))
     return spans
 
 
+# Mexican CLABE: 18 digits, the last a weighted check digit (3, 7, 1).
+_CLABE = re.compile(r"(?<![\w\-])\d{18}(?![\w\-])")
+
+
+def _clabe_ok(digits: str) -> bool:
+    total = sum(int(d) * w % 10 for d, w in zip(digits[:17], (3, 7, 1) * 6))
+    return (10 - total % 10) % 10 == int(digits[17])
+
+
+def _clabes(text: str, runs: list[tuple[int, int]]) -> list[Span]:
+    return [
+        Span(m.start(), m.end(), "financial")
+        for s, e in runs if e - s >= 18 and _near(text, s, ("clabe",), 30)
+        for m in _CLABE.finditer(text, s, e) if _clabe_ok(m.group())
+    ]
+
+
 def _financial(text: str, runs: list[tuple[int, int]]) -> list[Span]:
-    return _cards(text, runs) + _ibans(text, runs) + _bank_numbers(text, runs)
+    return _cards(text, runs) + _ibans(text, runs) + _bank_numbers(text, runs) + _clabes(text, runs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,6 +495,7 @@ def _resolve_overlaps(spans: list[Span]) -> list[Span]:
 def warm_up() -> None:
     """Load the name lexicons now (~0.3 s) instead of on the first request that asks for names."""
     pii_names._lexicon()  # direct: find_names may answer from its per-word cache without loading
+    pii_names_scripts.warm_up()
     pii_names.find_names("Warm Up")
 
 

@@ -18,6 +18,7 @@ import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 
+from keeptrusts.policy.detectors import pii_names_scripts
 from keeptrusts.policy.types import Span
 
 _DATA = Path(__file__).resolve().parents[2] / "data" / "names"
@@ -33,11 +34,11 @@ _LO = _letters(str.islower)
 # One capitalised word: Priya, O'Brien, McDonald, DeShawn, Jean-Luc, Al-Rashid, Nguyễn. The run
 # pattern starts with a character class (so the regex engine skips lowercase text quickly) and
 # checks the word boundary with a lookbehind placed after that first character.
-_TOKEN = rf"(?:[{_UP}][’'])?[{_UP}][{_LO}]++(?:[{_UP}][{_LO}]++)?(?:-[{_UP}][{_LO}]++)?"
+_TOKEN = rf"(?:[{_UP}][’'])?[{_UP}][{_LO}]++(?:[{_UP}][{_LO}]++)?(?:-[{_UP}]?[{_LO}]++)?"
 _INITIAL = rf"[{_UP}]\."
 _PARTICLE = r"(?:de|da|del|della|di|du|dos|das|van|von|der|den|ter|ten|la|le|bin|binti|bint|ibn|al|el|y|zu)"
 _SEQUENCE = re.compile(
-    rf"[{_UP}](?<![\w@./\\#$%&*+=<>\-].)(?:[’']?[{_UP}])?[{_LO}]*+(?<=[{_LO}])(?:[{_UP}][{_LO}]++)?(?:-[{_UP}][{_LO}]++)?"
+    rf"[{_UP}](?<![\w@./\\#$%&*+=<>\-].)(?:[’']?[{_UP}])?[{_LO}]*+(?<=[{_LO}])(?:[{_UP}][{_LO}]++)?(?:-[{_UP}]?[{_LO}]++)?"
     rf"(?:[ \t]{{1,3}}(?:{_PARTICLE}[ \t]{{1,3}}){{0,2}}(?:{_TOKEN}|{_INITIAL})){{0,5}}"
     rf"(?![\w@]|[.\-]\w)"
 )
@@ -47,23 +48,38 @@ _TITLES = frozenset(
     "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta senor senora senhor "
     "senhora dott sig rev capt col lt sgt hon judge".split()
 )
-_PARTICLES = frozenset("de da del della di du dos das van von der den ter ten la le bin binti bint ibn al el y zu".split())
+_PARTICLES = frozenset("de da del della di du dos das van von der den ter ten la le bin binti bint ibn al el y zu mac ni nic ap ua".split())
 
+_GREETINGS = frozenset("hi hello hey hiya dear hola olá ola bonjour salut ciao hallo hej hei moin servus ahoj merhaba halo oi".split())
 # Words just before a capitalised run that make it a person even when no lexicon knows the name.
 _STRONG_LEFT_WORDS = frozenset(
     "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta dear hi hello hey hiya "
     "greetings thanks thx cheers congrats congratulations welcome bye ask ping cc cc'd bcc attn tell thank "
+    "hola olá ola bonjour salut ciao hallo hej hei moin servus ahoj cześć merhaba halo oi kudos props shoutout "
     "per named called morning evening afternoon nurse coordinator agent engineer manager director officer "
     "colleague teammate intern patient customer client caller candidate applicant tenant driver student "
     "teacher doctor captain uncle aunt mom dad mum brother sister wife husband son daughter friend boss "
     "ceo cto cfo coo vp founder recruiter landlord member attendee speaker reviewer developer".split()
+) | frozenset(
+    # The same in other languages: Russian, Ukrainian, Greek, and the greetings of caseless scripts.
+    "привет здравствуйте здравствуй добрый уважаемый уважаемая дорогой дорогая спасибо благодарю господин "
+    "госпожа коллега привіт вітаю шановний шановна дякую пане пані γεια καλημέρα αγαπητέ αγαπητή ευχαριστώ "
+    "κύριε κυρία κύριος مرحبا مرحباً أهلا اهلا عزيزي عزيزتي شكرا شكراً السيد السيدة سلام שלום היי תודה מר "
+    "גברת नमस्ते नमस्कार प्रिय धन्यवाद श्री श्रीमती सुश्री สวัสดี สวัสดีครับ สวัสดีค่ะ ขอบคุณ ขอบคุณครับ "
+    "ขอบคุณค่ะ 안녕하세요 감사합니다".split()
 )
 _STRONG_LEFT_PHRASES = (
     "my name is", "name is", "i am", "i'm", "this is", "call me", "assigned to", "reported by", "approved by",
     "reviewed by", "requested by", "submitted by", "created by", "written by", "authored by", "signed off by",
     "co-authored-by", "on behalf of", "escalated to", "handed to", "forwarded to", "spoke with", "spoke to",
     "talked to", "met with", "meeting with", "call with", "according to", "thank you", "contact",
-    "email from", "message from", "note from",
+    "email from", "message from", "note from", "my name's", "name's", "thanks to", "thank you to", "credit to",
+    "good catch", "nice catch", "great catch", "good job", "great job", "nice job", "nice work", "great work",
+    "good work", "well done", "good point", "good call", "shout-out to", "signed by", "sent by", "owned by",
+    "led by", "managed by", "prepared by", "presented by", "hosted by", "fixed by", "merged by", "opened by",
+    "raised by", "filed by", "updated by", "maintained by", "triaged by", "handled by", "completed by",
+    "tested by", "introduced by", "organised by", "organized by", "меня зовут", "мене звати", "με λένε", "ονομάζομαι", "اسمي",
+    "שמי", "मेरा नाम",
 )
 # `Key: Name` headers and labels.
 _LABEL_WORDS = frozenset(
@@ -71,7 +87,9 @@ _LABEL_WORDS = frozenset(
     "employee manager approver requester recipient sender user candidate applicant caller agent attendees "
     "participants members speaker speakers host guest driver passenger tenant beneficiary payee holder "
     "cardholder co-authored-by signed-off-by reviewed-by acked-by tested-by reported-by suggested-by "
-    "interviewer interviewee nurse physician doctor teacher student parent guardian emergency".split()
+    "interviewer interviewee nurse physician doctor teacher student parent guardian emergency "
+    "имя фио автор контакт клиент ответственный отправитель получатель исполнитель όνομα ονοματεπώνυμο "
+    "الاسم اسم שם नाम ชื่อ 이름 성명 담당자 작성자".split()
 )
 _INITIAL_BEFORE = re.compile(rf"(?<![\w.])[{_UP}]\.[ \t]{{1,2}}$")
 # `Ana Lima <ana@x.io>` and `Ana Lima (ana@x.io)`: a display name before an address.
@@ -83,11 +101,23 @@ _PERSON_RIGHT = re.compile(
     r"reported|replied|commented|approved|reviewed|confirmed|noted|agreed|joined|left|is\s+out|is\s+on\s+leave|"
     r"will\s+(?:review|take|handle|follow)|(?:\(|<)[\w.+\-]+@))"
 )
+# What only people do: enough for a capitalised word no lexicon knows ("Dagny is joining us",
+# "Sigrún already signed off"). No possessive: products have those too ("Stripe's API").
+_PERSON_VERB = re.compile(
+    r"[ \t]*,?[ \t]*(?:said|says|wrote|asked|mentioned|suggested|replied|agreed|thinks|is\s+joining|will\s+join|"
+    r"has\s+joined|joined\s+us|is\s+leaving|is\s+out\s+(?:sick|today|until|on)|is\s+on\s+(?:leave|vacation|holiday|pto)|"
+    r"is\s+back\b|already\s+(?:signed|approved|reviewed|agreed)|signed\s+off|will\s+(?:review|take\s+over|handle|follow\s+up)|"
+    r"(?:and\s+I|and\s+me)\b)(?![\w-])"
+)
 _SIGN_OFF = re.compile(
     r"(?i)^[ \t>]*(?:thanks|thank\s+you|many\s+thanks|thanks\s+again|thx|ta|cheers|best|best\s+regards|kind\s+regards|"
     r"warm\s+regards|regards|sincerely|yours(?:\s+(?:truly|sincerely))?|respectfully|all\s+the\s+best|"
     r"best\s+wishes|take\s+care|--|—|saludos|un\s+saludo|atentamente|cordialement|grüße|mit\s+freundlichen\s+grüßen|"
-    r"obrigad[oa]|gracias|merci)[ \t,.!]*$"
+    r"obrigad[oa]|gracias|merci|abraço|abraços|um\s+abraço|un\s+abrazo|saludos\s+cordiales|a\s+presto|viele\s+grüße|"
+    r"liebe\s+grüße|beste\s+grüße|bien\s+à\s+vous|groetjes|met\s+vriendelijke\s+groet(?:en)?|hälsningar|mvh|"
+    r"pozdrawiam|s\s+pozdravem|saygılarımla|selamlar|с\s+уважением|спасибо|з\s+повагою|дякую|με\s+εκτίμηση|ευχαριστώ|مع\s+تحياتي|"
+    r"تحياتي|شكرا|شكراً|مع\s+خالص\s+التحية|בברכה|תודה|धन्यवाद|सादर|ขอบคุณ(?:ครับ|ค่ะ)?|감사합니다|"
+    r"謝謝|谢谢|此致|敬礼|祝好|よろしくお願いします|よろしくお願いいたします)[ \t,.!，。！]*$"
 )
 
 # Keys and CSV headers that hold a person's name, normalised (lowercase, no `_`, `-` or spaces).
@@ -129,7 +159,8 @@ def _lexicon() -> dict[str, frozenset[str]]:
     return {
         "given": load("given.txt"),
         "surname": load("surnames.txt"),
-        "common": load("common_words.txt") | load("ambiguous.txt") | _STRONG_LEFT_WORDS | _LABEL_WORDS,
+        "common": load("common_words.txt") | load("ambiguous.txt") | load("common_words_intl.txt.gz")
+        | {_fold_word(w) for w in _STRONG_LEFT_WORDS | _LABEL_WORDS},
         # Role and label words ("Customer", "Engineer") introduce a name rather than veto it.
         "blocked": load("not_names.txt") - _STRONG_LEFT_WORDS - _LABEL_WORDS,
         "rare": load("rare_words.txt.gz"),
@@ -144,7 +175,7 @@ def _load_phrases(name: str) -> frozenset[str]:
 
 def _fold_word(word: str) -> str:
     """Lowercase without accents: lexicon keys match `Fernández` and `Fernandez` alike."""
-    word = word.lower().replace("’", "'")
+    word = word.lower().replace("’", "'").replace("ς", "σ")
     if word.isascii():
         return word
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
@@ -183,6 +214,10 @@ def _classify(word: str) -> str:
         if is_common:
             return "weak"  # Will, Grace, Brown: an English word first
         return "given" if is_given else "surname"
+    if len(key) >= 5 and not key.isascii() and _SURNAME_ENDINGS.search(key):
+        # Петров, Шевченко, Иванович, Παπαδόπουλος; one that is also a frequent word (news text
+        # is full of surnames) needs a partner.
+        return "weak" if is_common else "surname"
     if key in _PARTICLES:
         return "particle"  # El Amrani, De la Cruz, Van der Berg
     if is_blocked:
@@ -192,6 +227,13 @@ def _classify(word: str) -> str:
     if key in lex["rare"] or _inflected_word(key, lex):
         return "rare"  # an English word, but rare enough to also be a name: needs a known partner
     return "unknown"
+
+
+# Endings of Cyrillic and Greek family names and patronymics, as folded (й -> и, accents dropped).
+_SURNAME_ENDINGS = re.compile(
+    r"(?:ов|ова|ев|ева|ин|ина|ын|ына|скии|ская|цкии|цкая|енко|ук|юк|вич|овна|евна|ична|ян|янц|швили|дзе|"
+    r"οπουλοσ|οπουλου|ιδησ|ιδου|αδησ|ακησ|ακη|ογλου|ουδησ|ιαδησ|ιωτησ|ελλησ|ιου)$"
+)
 
 
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""), ("ers", ""), ("er", ""), ("ly", ""))
@@ -228,19 +270,21 @@ def _left_context(text: str, start: int) -> str:
     stripped = window.rstrip(" \t")
     if not stripped:
         return ""
-    if stripped[-1] == ":":
+    if stripped[-1] in ":：":
         words = stripped[:-1].lower().split()
         return "strong" if words and words[-1].strip("\"'*-") in _LABEL_WORDS else ""
     if stripped[-1] == "@":
         return "weak"
-    tail = stripped.rstrip(",.;-–—").lower()
+    if stripped.endswith("(") and stripped[:-1].rstrip().lower().endswith(("todo", "fixme", "xxx", "hack", "note")):
+        return "strong"
+    tail = stripped.rstrip(",.;-–—،，、!！").lower()
     if not tail:
         return ""
     words = tail.split()
     last = words[-1] if words else ""
     if last in _STRONG_LEFT_WORDS or tail.endswith(_STRONG_LEFT_PHRASES):
         return "strong"
-    if stripped[-1] not in ",.;" and last in _WEAK_LEFT_WORDS:
+    if stripped[-1] not in ",.;،，" and last in _WEAK_LEFT_WORDS:
         return "weak"
     return ""
 
@@ -292,6 +336,8 @@ def _accept(kinds: list[str], words: list[str], text: str, start: int, end: int,
             return True
         if strong or (score >= 2.5 and _PERSON_RIGHT.match(text, end) is not None):
             return True
+        if sum(k in ("given", "surname") for k in names) >= 2:
+            return True  # Oyelaran Adebisi: surname first, as many cultures write it
         # Two or more capitalised words that are neither English words, places nor products are
         # most often a name the lexicon does not know (Pepijn Stange, Toluwanimi Oshin).
         return all(k == "unknown" and _name_like(w) for k, w in zip(kinds, words) if k not in ("particle", "initial"))
@@ -302,6 +348,8 @@ def _accept(kinds: list[str], words: list[str], text: str, start: int, end: int,
         return _left_context(text, start) == "weak" or _PERSON_RIGHT.match(text, end) is not None
     if kind in ("surname", "risky"):
         return _PERSON_RIGHT.match(text, end) is not None
+    if kind == "unknown" and _name_like(words[0]):
+        return _PERSON_VERB.match(text, end) is not None
     return False
 
 
@@ -324,7 +372,7 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
             kinds = [_classify(w) for _, _, w in tokens]
         strong = titled = False
         # Leading titles, greetings and common words are context, not part of the name.
-        while len(tokens) > 1 and kinds[0] in ("title", "common", "particle", "initial"):
+        while len(tokens) > 1 and (kinds[0] in ("title", "common", "particle", "initial") or _is_greeting(tokens[0][2])):
             titled = kinds[0] == "title"
             if titled or _left_context(text, tokens[1][0]) == "strong":
                 strong = True
@@ -339,10 +387,8 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
         if not tokens or "blocked" in kinds or ("common" in kinds and not after_title):
             continue
         start, end = tokens[0][0], tokens[-1][1]
-        if occupied:
-            i = bisect.bisect_left(occupied, (end,))
-            if i and occupied[i - 1][1] > start:
-                continue
+        if occupied and _overlaps_any(occupied, start, end):
+            continue
         words = [w for _, _, w in tokens]
         if len(words) > 1 and " ".join(_fold(w) for w in words) in _lexicon()["phrases"]:
             continue
@@ -360,9 +406,25 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
         # A word already seen inside an accepted name is that person again: "… Cécile Masse …
         # Action: Cécile to draft the RFC".
         seen = {w for s in spans for w in text[s.start : s.end].split() if len(w) > 2}
-        spans.extend(Span(s, e, "name") for s, e, w in rejected if w in seen)
+        # In a chat transcript whose speakers include a known name, the other speakers are people
+        # too: "Bongani: I think …\nTamsin: yep, …".
+        chat = any(_is_speaker(text, s.start, s.end) for s in spans)
+        spans.extend(
+            Span(s, e, "name") for s, e, w in rejected
+            if w in seen or (chat and _is_speaker(text, s, e) and _classify(w) in ("unknown", "weak", "surname"))
+        )
         spans.sort(key=lambda s: s.start)
     return spans
+
+
+def _is_greeting(word: str) -> bool:
+    """Olá, Hallo, Bonjour: a greeting that is also someone's name elsewhere (Ola) opens a run."""
+    return _fold(word) in _GREETINGS
+
+
+def _is_speaker(text: str, start: int, end: int) -> bool:
+    """`Name: message` at the start of a line."""
+    return (start == 0 or text[start - 1] == "\n") and text.startswith(": ", end)
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
@@ -393,6 +455,8 @@ def _continues_list(text: str, start: int, spans: list[Span]) -> bool:
 
 def _looks_like_name(value: str, generic_key: bool) -> bool:
     value = value.strip()
+    if pii_names_scripts.has_caseless_script(value):
+        return pii_names_scripts.value_is_name(value, generic_key)
     if not value or len(value) > 60 or not _VALUE_SHAPE.fullmatch(value):
         return False
     words = [w for w in re.split(r"[ ,]+", value) if w]
@@ -528,6 +592,25 @@ def _lowercase_greeting_spans(text: str, lower: str) -> list[Span]:
     return spans
 
 
+# `@Ngozi can you…`: a chat mention. Not a decorator (`@Override public`, `@Injectable()`).
+_MENTION = re.compile(
+    rf"(?<![\w@])@({_TOKEN})(?=[ \t]*[,:!?]|[ \t]+(?!(?:public|private|protected|static|final|def|class|void|fun|async|"
+    rf"export|abstract|override|open|internal|let|var|val|const|function)\b)[a-z])"
+)
+
+
+def _mention_spans(text: str) -> list[Span]:
+    spans, at = [], text.find("@")
+    while at >= 0:
+        m = _MENTION.match(text, at) if at + 1 < len(text) and text[at + 1].isupper() else None
+        if m is not None:
+            kind = _classify(m.group(1))
+            if kind in ("given", "surname", "weak", "risky") or (kind == "unknown" and _name_like(m.group(1))):
+                spans.append(Span(m.start(1), m.end(1), "name"))
+        at = text.find("@", at + 1)
+    return spans
+
+
 def find_names(text: str) -> list[Span]:
     structured: list[Span] = []
     lower = text.lower()
@@ -535,5 +618,16 @@ def find_names(text: str) -> list[Span]:
     if hints:
         structured = _key_value_spans(text, lower, hints) + _csv_spans(text)
     structured += _lowercase_greeting_spans(text, lower)
+    if "@" in text:
+        structured += _mention_spans(text)
     occupied = sorted((s.start, s.end) for s in structured)
-    return structured + _sequence_spans(text, occupied)
+    spans = structured + _sequence_spans(text, occupied)
+    if pii_names_scripts.has_caseless_script(text):
+        spans += [s for s in pii_names_scripts.find_names(text) if not _overlaps_any(occupied, s.start, s.end)]
+    return spans
+
+
+def _overlaps_any(occupied: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps a span of `occupied` (sorted, non-overlapping)."""
+    i = bisect.bisect_left(occupied, (end,))
+    return bool(i) and occupied[i - 1][1] > start

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 
 from apps.audit.models import AuditEntry
-from apps.costs.models import TeamBudget
-from tests.factories import GatewayFactory
+from apps.costs.selectors import team_budgets
+from apps.policies.models import TeamPolicyVersion
+from tests.factories import GatewayFactory, budget
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def test_cost_center_shows_spend_by_user_and_model(login, manager, spend):
 
 
 def test_cost_center_shows_budget_bar_and_forecast(login, manager, spend, platform):
-    TeamBudget.objects.create(organization=platform.organization, team=platform, monthly_limit_usd=10)
+    budget(platform, 10)
     body = login(manager).get("/costs/").content.decode()
     assert 'role="meter"' in body and "$10.00" in body and "Forecast" in body
 
@@ -59,10 +60,11 @@ def test_manager_sets_a_budget_and_it_is_audited(login, manager, platform):
         "team": platform.id, f"t{platform.id}-monthly_limit_usd": "1500", f"t{platform.id}-alert_percent": "80",
         f"t{platform.id}-scope": "team", f"t{platform.id}-action": "block"})
     assert response.status_code == 302
-    budget = TeamBudget.objects.get(team=platform)
-    assert budget.monthly_limit_usd == Decimal("1500") and budget.alert_at == Decimal("0.8")
+    rule = team_budgets([platform.id])[platform.id]
+    assert rule.limit_usd == Decimal("1500") and rule.alert_at == Decimal("0.8")
     entry = AuditEntry.objects.get(action="budget.set")
     assert entry.team == platform and entry.data["after"]["monthly_limit_usd"] == "1500.00"
+    assert entry.data["version"] == 1 and entry.data["before"] == {}
 
 
 def test_new_budget_reaches_gateways_with_the_next_config_pull(login, manager, org, platform, client):
@@ -80,15 +82,15 @@ def test_negative_budget_is_refused_with_a_reason(login, manager, platform):
     response = login(manager).post("/settings/budgets/", {
         "team": platform.id, f"t{platform.id}-monthly_limit_usd": "-5", f"t{platform.id}-scope": "team",
         f"t{platform.id}-action": "block"})
-    assert response.status_code == 400 and "cannot be negative" in response.content.decode()
-    assert not TeamBudget.objects.exists()
+    assert response.status_code == 400 and "must be more than $0" in response.content.decode()
+    assert not TeamPolicyVersion.objects.exists()
 
 
 def test_developer_cannot_set_a_budget(login, alice, platform):
     response = login(alice).post("/settings/budgets/", {
         "team": platform.id, f"t{platform.id}-monthly_limit_usd": "1", f"t{platform.id}-scope": "team",
         f"t{platform.id}-action": "block"})
-    assert response.status_code == 403 and not TeamBudget.objects.exists()
+    assert response.status_code == 403 and not TeamPolicyVersion.objects.exists()
 
 
 def test_manager_cannot_set_another_teams_budget(login, manager, payments):
@@ -106,3 +108,76 @@ def test_outsider_cannot_set_acme_budget(login, outsider, platform):
 def test_budget_page_shows_a_form_per_managed_team(login, manager, platform):
     body = login(manager).get("/settings/budgets/").content.decode()
     assert "Save Platform budget" in body and 'for="id_t%d-monthly_limit_usd"' % platform.id in body
+
+
+QUALITY = """policies:
+  - name: team-security
+    type: prompt-injection
+    action: block
+  - name: team-budget
+    type: cost_limit
+    monthly_limit: 2000
+    action: block
+"""
+
+
+def post_budget(client, team, limit, alert=""):
+    return client.post("/settings/budgets/", {
+        "team": team.id, f"t{team.id}-monthly_limit_usd": limit, f"t{team.id}-alert_percent": alert,
+        f"t{team.id}-scope": "team", f"t{team.id}-action": "block"})
+
+
+def test_budget_change_is_a_policy_version_whose_diff_is_the_budget_alone(login, manager, org, platform, client):
+    TeamPolicyVersion.objects.create(organization=org, team=platform, version=1, yaml_text=QUALITY)
+    gateway = GatewayFactory(organization=org, teams=[platform])
+    etag = client.get("/v1/gateway/config", HTTP_AUTHORIZATION=f"Bearer {gateway.plaintext}")["ETag"]
+    console = login(manager)
+    assert post_budget(console, platform, "1500", alert="80").status_code == 302
+    version = TeamPolicyVersion.objects.get(team=platform, version=2)
+    assert version.created_by == manager and version.note == "Budget: $1,500.00 a month, alert at 80%"
+    assert version.yaml_text == QUALITY.replace("monthly_limit: 2000\n", "monthly_limit: 1500\n    alert_at: 0.8\n")
+    entry = AuditEntry.objects.get(action="budget.set")
+    assert entry.data["before"]["monthly_limit_usd"] == "2000" and entry.data["previous_version"] == 1
+    history = console.get(f"/templates/teams/{platform.slug}/").content.decode()
+    assert '<span class="diff-del">-    monthly_limit: 2000</span>' in history
+    assert '<span class="diff-add">+    monthly_limit: 1500</span>' in history
+    assert '<span class="diff-add">+    alert_at: 0.8</span>' in history
+    assert "diff-del\">-  - name: team-security" not in history
+    client.logout()
+    pulled = client.get("/v1/gateway/config", HTTP_AUTHORIZATION=f"Bearer {gateway.plaintext}", HTTP_IF_NONE_MATCH=etag)
+    assert pulled.status_code == 200 and pulled["ETag"] != etag
+    team = next(t for t in pulled.json()["teams"] if t["slug"] == "platform")
+    assert team["policy_version"] == 2 and "monthly_limit: 1500" in team["policy_yaml"]
+    assert team["budget"]["monthly_limit_usd"] == 1500.0 and team["budget"]["policy"] == "team-budget"
+
+
+def test_saving_the_same_budget_again_says_nothing_changed(login, manager, platform):
+    client = login(manager)
+    post_budget(client, platform, "100")
+    response = post_budget(client, platform, "100.00")
+    assert response.status_code == 400 and "already runs exactly this policy set" in response.content.decode()
+    assert TeamPolicyVersion.objects.filter(team=platform).count() == 1
+
+
+def test_budgets_page_shows_a_cost_limit_applied_from_a_template(login, manager, platform):
+    from apps.policies.models import PolicyTemplate
+
+    client = login(manager)
+    template = PolicyTemplate.objects.get(organization=None, slug="budget-only")
+    client.post(f"/templates/{template.pk}/", {"team": platform.id})
+    body = client.get("/settings/budgets/").content.decode()
+    assert f'name="t{platform.id}-monthly_limit_usd" value="2000.00"' in body
+    assert f'name="t{platform.id}-alert_percent" value="80"' in body
+
+
+def test_a_template_without_cost_limit_keeps_the_budget(login, manager, platform):
+    from apps.policies.models import PolicyTemplate
+
+    budget(platform, 750, alert_at="0.9")
+    client = login(manager)
+    template = PolicyTemplate.objects.get(organization=None, slug="strict-data-protection")
+    response = client.post(f"/templates/{template.pk}/", {"team": platform.id}, follow=True)
+    assert response.status_code == 200
+    current = TeamPolicyVersion.objects.filter(team=platform).latest("version")
+    assert current.yaml_text.startswith(template.yaml_text)
+    assert team_budgets([platform.id])[platform.id].limit_usd == 750

@@ -2,11 +2,10 @@ from datetime import timedelta
 
 import pytest
 
-from apps.costs.models import TeamBudget
 from apps.escalations.models import Escalation
 from apps.tenancy.models import Role
 from tests.apps.console.conftest import escalating
-from tests.factories import member
+from tests.factories import budget, member
 
 
 @pytest.fixture
@@ -19,8 +18,7 @@ def traffic(store, alice_key, bob_key):
 
 
 def test_dashboard_shows_sprint_metrics_from_rollups(login, manager, viewer, traffic, platform):
-    TeamBudget.objects.create(organization=platform.organization, team=platform, monthly_limit_usd=100,
-                              alert_at="0.8")
+    budget(platform, 100, alert_at="0.8")
     body = login(manager).get("/").content.decode()
     assert "AI requests per developer" in body
     # platform only: alice made 3 requests with 2 models, one blocked, $1.75
@@ -94,3 +92,12 @@ def test_dashboard_query_count_is_bounded(login, manager, traffic, django_assert
     client = login(manager)
     with django_assert_max_num_queries(30):
         assert client.get("/?period=30d").status_code == 200
+
+
+def test_dashboard_links_to_the_periods_events_for_review_and_export(login, owner, platform, traffic):
+    client = login(owner)
+    body = client.get(f"/?team={platform.id}&period=custom&start=2026-11-02&end=2026-11-15").content.decode()
+    link = "/events/?since=2026-11-02T00%3A00%3A00Z&amp;until=2026-11-16T00%3A00%3A00Z&amp;team=platform"
+    assert f'href="{link}"' in body
+    events = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="2026-11-02T00:00:00Z"' in events and '<option value="platform" selected>' in events

@@ -4,12 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from apps.costs.models import BudgetMonth, TeamBudget
+from apps.costs.models import BudgetMonth
 from apps.costs.selectors import budget_month_to_date, month_of
 from apps.costs.services import budget_recompute_month
 from apps.escalations.models import Escalation
 from apps.events.models import IngestBatch
 from apps.events.services import batch_accept, batch_process
+from tests.factories import budget
 from apps.policies.models import TeamPolicyVersion
 from tests.factories import GatewayFactory, GatewayKeyFactory
 
@@ -40,7 +41,7 @@ def test_month_to_date_is_kept_per_team_and_member(setup, platform):
 
 def test_alert_at_crossing_opens_one_escalation_a_month(setup, org, platform):
     gateway, alice_key, _ = setup
-    TeamBudget.objects.create(organization=org, team=platform, monthly_limit_usd=Decimal("10"), alert_at=Decimal("0.8"))
+    budget(platform, 10, alert_at="0.8")
     ingest(gateway, [make_event(alice_key, cost_usd=5)])
     assert not Escalation.objects.exists()
     ingest(gateway, [make_event(alice_key, cost_usd=4)])  # 9 of 10: crossed 80 %

@@ -5,10 +5,11 @@ import msgspec
 import pytest
 from django.db import connection
 
-from apps.costs.models import BudgetLease, ModelPrice, TeamBudget
+from apps.costs.models import BudgetLease, ModelPrice
 from apps.gateways.models import Gateway
 from apps.policies.models import TeamPolicyVersion
 from keeptrusts import wire
+from tests.factories import budget
 
 from .conftest import make_event
 
@@ -27,7 +28,7 @@ def policy(org, platform):
 
 
 def test_config_serves_policy_keys_budget_and_prices(gateway_client, gateway, policy, alice_key, bob_key, org, platform):
-    TeamBudget.objects.create(organization=org, team=platform, monthly_limit_usd=Decimal("500"), alert_at=Decimal("0.8"))
+    budget(platform, 500, alert_at="0.8")  # version 4: the policy's team-budget at $500
     ModelPrice.objects.create(organization=org, model="gpt-4o", input_per_million=1, output_per_million=2)
     gateway_client.post("/v1/gateway/events", {"events": [make_event(alice_key, cost_usd=12.5)]},
                         content_type="application/json")
@@ -37,9 +38,11 @@ def test_config_serves_policy_keys_budget_and_prices(gateway_client, gateway, po
     config = msgspec.json.decode(response.content, type=wire.GatewayConfig)
     assert response["ETag"] == f'"{config.version}"'
     [team] = config.teams
-    assert (team.slug, team.policy_version, team.policy_yaml) == ("platform", 3, POLICY)
+    assert (team.slug, team.policy_version) == ("platform", 4)
+    assert team.policy_yaml == POLICY.replace("monthly_limit: 2000\n", "monthly_limit: 500\n    alert_at: 0.8\n")
     assert team.allowed_models == ["gpt-4o", "claude-*"]
     assert team.budget.monthly_limit_usd == 500 and team.budget.spent_usd == 12.5
+    assert (team.budget.policy, team.budget.alert_at) == ("team-budget", 0.8)
     assert [k.key_id for k in config.keys] == [alice_key.key_id]  # bob's team is not this gateway's
     assert config.keys[0].sha256 == alice_key.digest and config.keys[0].user == alice_key.user.email
     assert config.prices["gpt-4o"] == wire.ModelPrice(input=1.0, output=2.0)
@@ -64,7 +67,7 @@ def lease(client, team="platform", usd=100, user=None):
 
 
 def test_leases_never_exceed_what_remains(gateway_client, org, platform, alice_key):
-    TeamBudget.objects.create(organization=org, team=platform, monthly_limit_usd=Decimal("250"))
+    budget(platform, 250)
     assert lease(gateway_client, usd=100).json()["granted_usd"] == 100
     assert lease(gateway_client, usd=100).json()["granted_usd"] == 100
     last = lease(gateway_client, usd=100).json()
@@ -73,7 +76,7 @@ def test_leases_never_exceed_what_remains(gateway_client, org, platform, alice_k
 
 
 def test_spent_lease_money_is_not_counted_twice(gateway_client, org, platform, alice_key):
-    TeamBudget.objects.create(organization=org, team=platform, monthly_limit_usd=Decimal("100"))
+    budget(platform, 100)
     assert lease(gateway_client, usd=60).json()["granted_usd"] == 60
     gateway_client.post("/v1/gateway/events", {"events": [make_event(alice_key, cost_usd=60)]},
                         content_type="application/json")
@@ -92,7 +95,7 @@ def test_lease_for_a_team_the_gateway_does_not_serve_is_400(gateway_client, paym
 
 
 def test_user_scoped_budget_is_per_member(gateway_client, org, platform, alice_key):
-    TeamBudget.objects.create(organization=org, team=platform, monthly_limit_usd=Decimal("30"), scope="user")
+    budget(platform, 30, scope="user")
     assert lease(gateway_client, usd=50, user="alice@acme.test").json()["granted_usd"] == 30
     assert lease(gateway_client, usd=50, user="carol@acme.test").json()["granted_usd"] == 30
 
@@ -104,7 +107,7 @@ def test_concurrent_leases_never_add_up_to_more_than_the_budget(org, platform):
     from apps.costs.services import budget_lease_grant
     from tests.factories import GatewayFactory
 
-    TeamBudget.objects.create(organization=org, team=platform, monthly_limit_usd=Decimal("100"))
+    budget(platform, 100)
     gateways = [GatewayFactory(organization=org, teams=[platform]) for _ in range(8)]
     granted, errors = [], []
 

@@ -2,6 +2,7 @@ from apps.audit.models import AuditEntry
 from apps.policies.models import PolicyTemplate, TeamPolicyVersion
 
 GOOD = "policies:\n  - name: budget\n    type: cost_limit\n    monthly_limit: 500\n    action: block\n"
+INJECTION = "policies:\n  - name: injection\n    type: prompt-injection\n    action: block\n"
 BAD = "policies:\n  - name: pii\n    type: pii-detecter\n    action: redact\n"
 
 
@@ -23,7 +24,7 @@ def test_live_lint_shows_the_clis_message_at_its_line(login, manager):
 
 
 def test_manager_applies_a_template_and_sees_the_diff(login, manager, platform):
-    TeamPolicyVersion.objects.create(organization=platform.organization, team=platform, version=1, yaml_text=GOOD)
+    TeamPolicyVersion.objects.create(organization=platform.organization, team=platform, version=1, yaml_text=INJECTION)
     client = login(manager)
     response = client.post(f"/templates/{builtin().pk}/", {"team": platform.id, "note": "sprint 12"}, follow=True)
     assert response.status_code == 200
@@ -31,7 +32,7 @@ def test_manager_applies_a_template_and_sees_the_diff(login, manager, platform):
     assert version.template == builtin() and version.created_by == manager
     body = response.content.decode()
     assert 'class="diff-add">+  - name: team-quality-gate' in body
-    assert 'class="diff-del">-  - name: budget' in body
+    assert 'class="diff-del">-  - name: injection' in body
     entry = AuditEntry.objects.get(action="policy.applied")
     assert entry.data["version"] == 2 and entry.data["previous_version"] == 1 and entry.team == platform
 

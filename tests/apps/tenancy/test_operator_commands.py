@@ -60,8 +60,9 @@ def test_seed_demo_creates_the_demo_org_and_a_working_env_file(db, state_dir):
     assert roles == {("admin@example.com", Role.OWNER, None), ("manager@example.com", Role.MANAGER, "platform"),
                      ("alice@example.com", Role.DEVELOPER, "platform"), ("bob@example.com", Role.DEVELOPER, "payments")}
     for team in org.teams.all():
-        assert "team-quality-gate" in TeamPolicyVersion.objects.get(team=team).yaml_text
-        assert team.budget.monthly_limit_usd == 2000
+        first, second = TeamPolicyVersion.objects.filter(team=team).order_by("version")
+        assert "team-quality-gate" in first.yaml_text and "cost_limit" not in first.yaml_text
+        assert second.yaml_text.startswith(first.yaml_text) and "monthly_limit: 2000" in second.yaml_text
     env = read_env(state_dir / "demo.env")
     assert env["GATEWAY_KEY"] == env["OPENAI_API_KEY"]
     assert GatewayKey.authenticate(env["GATEWAY_KEY"]).user.email == "alice@example.com"

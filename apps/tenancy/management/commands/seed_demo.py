@@ -2,6 +2,7 @@
 gateway keys, an API token and a registered gateway. Writes .keeptrusts/demo.env
 once (the secrets exist nowhere else); a second run reuses both."""
 
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from apps.costs.models import TeamBudget
+from apps.costs.services import team_budget_set
 from apps.gateways.models import Gateway
 from apps.gateways.services import gateway_register
 from apps.keys.models import ApiToken, GatewayKey, Scopes
@@ -62,11 +63,13 @@ class Command(BaseCommand):
         for team in teams.values():
             TeamPolicyVersion.objects.create(organization=org, team=team, version=1, yaml_text=template.yaml_text,
                                              template=template, note="Demo: the guide's quality and safety policies")
-            TeamBudget.objects.create(organization=org, team=team, monthly_limit_usd=DEMO_BUDGET_USD, alert_at="0.8")
         for email, role, team_slug in PEOPLE:
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, organization=org)
             Membership.objects.create(organization=org, user=user, role=role,
                                       team=teams[team_slug] if team_slug else None)
+        for team in teams.values():  # version 2: the budget, as Settings > Budgets writes it
+            team_budget_set(scope=unscoped_operator_scope(org), actor=None, team=team,
+                            monthly_limit_usd=DEMO_BUDGET_USD, alert_at=Decimal("0.8"))
         return org
 
     def issue_credentials(self, org: Organization) -> dict:

@@ -1,0 +1,103 @@
+"""Detector results remembered for the texts a process sees again.
+
+Chat clients re-send the whole conversation on every turn: the same system prompt,
+every earlier question and every earlier answer. Without a cache a 20-turn chat
+scans its first message 20 times. The evaluator scans a request message by message
+and asks this cache first, so a turn pays only for the messages it has not seen.
+
+    cache = DetectionCache(max_entries=8192)
+    detectors = Detectors(cache=cache)                 # PolicySet.from_yaml(text, detectors=detectors)
+    cache.stats()                                      # {"entries", "hits", "misses", …}
+
+Keys are `(phase, detector, configuration, digest)`: the detector's arguments that
+change its answer (entity types, secret detectors and custom patterns, categories)
+and a 128-bit BLAKE2b digest of the text — never the text itself. Values are the
+detector's `DetectorResult` (offsets, types, scores and reason names; no raw text),
+shared between requests and never mutated. Bounded by entries and by weight (one
+per entry plus one per span, so a text full of findings cannot hold much memory),
+least recently used first out; texts longer than `max_text_chars` are not cached.
+Per process, in memory only, never persisted. Detectors are deterministic, so a
+decision is the same with and without the cache (tests/policy/test_cache.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from hashlib import blake2b
+from typing import Callable, Hashable
+
+from keeptrusts.policy.types import DetectorResult
+
+DEFAULT_MAX_ENTRIES = 8192
+DEFAULT_MAX_TEXT_CHARS = 256 * 1024
+WEIGHT_PER_ENTRY = 8  # room for a few findings per entry on average
+
+
+def text_digest(text: str) -> bytes:
+    """The cache's name for a text: 16 bytes of BLAKE2b (lone surrogates from JSON included)."""
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class DetectionCache:
+    __slots__ = ("max_entries", "max_weight", "max_text_chars", "_entries", "_weight", "_lock", "hits", "misses")
+
+    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES, *, max_weight: int | None = None,
+                 max_text_chars: int = DEFAULT_MAX_TEXT_CHARS):
+        if max_entries < 0 or max_text_chars < 0:
+            raise ValueError("max_entries and max_text_chars must be ≥ 0 (0 turns the cache off)")
+        self.max_entries = max_entries
+        self.max_weight = max_weight if max_weight is not None else WEIGHT_PER_ENTRY * max_entries
+        self.max_text_chars = max_text_chars
+        self._entries: OrderedDict[Hashable, tuple[DetectorResult, int]] = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()  # the gateway is one thread; the Console may not be
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_entries > 0
+
+    def caches(self, text: str) -> bool:
+        return self.max_entries > 0 and len(text) <= self.max_text_chars
+
+    def result(self, key: Hashable, compute: Callable[[], DetectorResult]) -> DetectorResult:
+        """The remembered result for `key`, or `compute()` remembered. An exception is not remembered."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return entry[0]
+            self.misses += 1
+        found = compute()
+        weight = 1 + len(found.spans)
+        with self._lock:
+            if key not in self._entries and weight <= self.max_weight:
+                self._entries[key] = (found, weight)
+                self._weight += weight
+                while len(self._entries) > self.max_entries or self._weight > self.max_weight:
+                    _, (_, dropped) = self._entries.popitem(last=False)
+                    self._weight -= dropped
+        return found
+
+    def resize(self, max_entries: int) -> None:
+        """A new bound (0 turns the cache off); what no longer fits is dropped, oldest first."""
+        if max_entries < 0:
+            raise ValueError("max_entries must be ≥ 0 (0 turns the cache off)")
+        with self._lock:
+            self.max_entries, self.max_weight = max_entries, WEIGHT_PER_ENTRY * max_entries
+            while self._entries and (len(self._entries) > self.max_entries or self._weight > self.max_weight):
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._weight -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._weight = 0
+            self.hits = self.misses = 0
+
+    def stats(self) -> dict[str, int]:
+        return {"entries": len(self._entries), "weight": self._weight, "hits": self.hits, "misses": self.misses,
+                "max_entries": self.max_entries}
