@@ -226,6 +226,9 @@ KT_REVIEW_SLA_HOURS = env_int("KT_REVIEW_SLA_HOURS", 24)
 KT_EVENT_RETENTION_DAYS = env_int("KT_EVENT_RETENTION_DAYS", 400)
 # A batch still pending after this long is re-enqueued by the sweeper (its worker died or Redis lost it).
 KT_INGEST_SWEEP_AFTER_SECONDS = env_int("KT_INGEST_SWEEP_AFTER_SECONDS", 60)
+# Console live tails (server-sent events) open at once per web process; each holds a worker
+# thread, so this must stay below gunicorn's --threads. Beyond it the page polls instead.
+KT_LIVE_TAIL_STREAMS = env_int("KT_LIVE_TAIL_STREAMS", 4)
 
 LOGGING = {
     "version": 1,

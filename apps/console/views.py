@@ -1,6 +1,6 @@
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 
 from apps.core.views import TEAM_SESSION_KEY, ConsoleView
@@ -49,8 +49,19 @@ class DashboardView(FilteredConsoleView):
             active_keys=keys.filter(pk__in=GatewayKey.active().values("pk")).count(),
             gateways=gateway_list(scope=self.scope),
             metrics=selectors.dashboard(scope=self.scope, period=self.period, gateway_id=self.gateway_id),
-            **kwargs,
+            events_url=self.events_url(), **kwargs,
         )
+
+
+    def events_url(self) -> str:
+        """The Events page for the chosen period, team and gateway (it exports them as CSV)."""
+        params = {"since": f"{self.period.start:%Y-%m-%dT%H:%M:%SZ}", "until": f"{self.period.end:%Y-%m-%dT%H:%M:%SZ}"}
+        team_id = self.filters.value("team")
+        if team_id:
+            params["team"] = self.scope.teams().get(pk=team_id).slug
+        if self.gateway_id:
+            params["gateway"] = next((g.key_id for g in gateway_list(scope=self.scope) if g.pk == self.gateway_id), "")
+        return f"{reverse('console:events')}?{urlencode(params)}"
 
 
 class SwitchTeamView(View):

@@ -4,28 +4,38 @@ both this table and /v1/events; the CSV export is the API's streaming export."""
 
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
 
 from apps.console.selectors import event_detail
 from apps.core.views import ConsoleView
 from apps.tenancy.models import Role
 
+from . import stream
 from .api.filters import EventFilterSet
 from .models import Action
 from .selectors import event_page, event_queryset
 from .ulids import ulid_datetime
 
 PAGE_SIZE = 50
-TAIL_SECONDS = 5
+TAIL_SECONDS = 5  # the polling fallback when the browser cannot hold a stream
+TAIL_STREAM_SECONDS = 55  # then the browser reconnects with Last-Event-ID, freeing the thread in between
+TAIL_HEARTBEAT_SECONDS = 5  # a write every 5 s at least: a tab that left frees its slot within seconds
+LIVE_TAILS = stream.StreamSlots(settings.KT_LIVE_TAIL_STREAMS)
 DEFAULT_SINCE = "7d"
 SINCE_CHOICES = [("1h", "Last hour"), ("24h", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")]
-FILTERS = ("since", "action", "policy", "model", "user")
+FILTERS = ("since", "until", "team", "gateway", "action", "policy", "model", "user")
 
 
-class EventListView(ConsoleView):
-    template_name = "events/event_list.html"
+class EventFilteredView(ConsoleView):
+    """The Events page's filters, read from the query string and scoped to the actor."""
 
     def get(self, request, *args, **kwargs):
+        self.read_filters(request)
+        return super().get(request, *args, **kwargs)
+
+    def read_filters(self, request):
         self.filter_values = {name: request.GET.get(name, "").strip() for name in FILTERS}
         if "since" not in request.GET:
             self.filter_values["since"] = DEFAULT_SINCE
@@ -34,6 +44,12 @@ class EventListView(ConsoleView):
             params["team"] = self.scope.teams().get().slug  # the team switcher narrows the export too
         self.params = params
         self.filterset = EventFilterSet(params, queryset=event_queryset(self.scope), team_ids=self.scope.team_ids)
+
+
+class EventListView(EventFilteredView):
+    template_name = "events/event_list.html"
+
+    def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if self.is_partial_request():
             part = "tail" if request.GET.get("newer_than") else "page"
@@ -59,11 +75,45 @@ class EventListView(ConsoleView):
         query = urlencode(self.params)
         return super().get_context_data(
             rows=rows, next_cursor=next_cursor, tailing=bool(self.request.GET.get("newer_than")), error=error, values=self.filter_values, query=query,
-            newest=newest, since_choices=SINCE_CHOICES, actions=Action.values, tail_seconds=TAIL_SECONDS,
+            newest=newest, since_choices=SINCE_CHOICES, teams=self.scope.teams() if len(self.scope.team_ids) > 1 else None, actions=Action.values, tail_seconds=TAIL_SECONDS,
             show_user_filter=self.scope.has_role(Role.VIEWER) and any(
                 role != Role.DEVELOPER for role in self.scope.team_roles.values()),
-            export_url=f"/v1/events/export?{urlencode({**self.params, 'format': 'csv'})}", **kwargs,
+            export_url=f"/v1/events/export?{urlencode({**self.params, 'format': 'csv'})}",
+            stream_url=f"/events/stream/?{urlencode({**self.params, 'last_event_id': '%d:%s' % stream.latest_position()})}",
+            **kwargs,
         )
+
+
+class EventTailView(EventFilteredView):
+    """The live tail: the Events page's filters over server-sent events, each event
+    sent as its table row. Session-authenticated and scoped like the page; the same
+    stream as `GET /v1/events/stream`. When every stream slot of this process is
+    taken it answers 503 and the page polls instead."""
+
+    def get(self, request, *args, **kwargs):
+        self.read_filters(request)
+        if not self.filterset.is_valid():
+            field, message = self.filterset.first_error()
+            return HttpResponse(f"{field}: {message}", status=400, content_type="text/plain; charset=utf-8")
+        resume = self.request.headers.get("Last-Event-ID") or self.request.GET.get("last_event_id")
+        try:
+            position = stream.stream_position(resume)
+        except stream.BadPosition:
+            position = stream.latest_position()  # an id from before a restart of the page: start from now
+        events = LIVE_TAILS.hold(stream.event_stream(
+            self.filterset.qs, scope=self.scope, position=position, timeout=TAIL_STREAM_SECONDS, data=self.row,
+            heartbeat_seconds=TAIL_HEARTBEAT_SECONDS))
+        if events is None:
+            return HttpResponse("Too many live tails are open on this server; the page polls instead.", status=503,
+                                headers={"Retry-After": "30"}, content_type="text/plain; charset=utf-8")
+        response = StreamingHttpResponse(events, content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"
+        return response
+
+    def row(self, event: dict) -> bytes:
+        html = render_to_string("events/event_list.html#row", {"e": event}, request=self.request)
+        return "\n".join(f"data: {line}" for line in html.strip().splitlines()).encode()
 
 
 class EventDetailView(ConsoleView):

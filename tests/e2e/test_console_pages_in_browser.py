@@ -61,12 +61,30 @@ def test_manager_filters_events_and_opens_one(page, log_in, screenshot, manager,
     screenshot("event-detail")
 
 
-def test_live_tail_shows_new_events_without_reloading(page, log_in, manager, traffic, store, alice_key):
+def test_live_tail_streams_new_events_without_reloading(page, log_in, manager, traffic, store, alice_key, bob_key):
     log_in(manager)
     page.goto("/events/")
     expect(page.locator("table.events tbody tr")).to_have_count(3)
+    expect(page.locator("#tail-status")).to_have_text("streaming")
+    store(bob_key, model="claude-3-5-sonnet", ago=timedelta(seconds=0))  # payments: never in this manager's tail
     store(alice_key, model="o3-mini", ago=timedelta(seconds=0))
-    expect(page.locator("table.events")).to_contain_text("o3-mini", timeout=15_000)
+    expect(page.locator("#tail-live")).to_contain_text("o3-mini", timeout=5_000)  # pushed, not polled
+    expect(page.locator("table.events")).not_to_contain_text("claude-3-5-sonnet")
+    page.get_by_label("Live tail").uncheck()
+    expect(page.locator("#tail-status")).to_have_text("paused")
+
+
+def test_live_tail_falls_back_to_polling_when_the_server_refuses_a_stream(page, log_in, manager, traffic, store,
+                                                                          alice_key, monkeypatch):
+    from apps.events import views
+    from apps.events.stream import StreamSlots
+
+    monkeypatch.setattr(views, "LIVE_TAILS", StreamSlots(0))  # every slot taken: 503
+    log_in(manager)
+    page.goto("/events/")
+    expect(page.locator("#tail-status")).to_have_text("polling every 5 s")
+    store(alice_key, model="o3-mini", ago=timedelta(seconds=0))
+    expect(page.locator("tbody.fresh").filter(has_text="o3-mini")).to_have_count(1, timeout=15_000)
 
 
 def test_manager_triages_escalations_both_ways(page, log_in, screenshot, manager, alice, platform, traffic):

@@ -10,6 +10,12 @@ register = template.Library()
 
 
 @register.filter
+def utc_time(value) -> str:
+    """An event's ISO time as the tables show it: "2026-11-27 10:47:43" (UTC)."""
+    return str(value)[:19].replace("T", " ")
+
+
+@register.filter
 def percent(value, digits: int = 0) -> str:
     """0.1234 -> "12%"; None (nothing to divide) -> "–"."""
     if value is None:

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import time
 
 import orjson
 from django.db import connection
@@ -14,8 +13,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from apps.core.api import ApiError, invalid_parameter
 from apps.core.api_views import ScopedAPIView
 
+from .. import stream
 from ..export import copy_export
-from ..models import IngestBatch
 from ..selectors import (
     DEFAULT_LIMIT, EVENT_FIELDS, GROUP_KEYS, MAX_LIMIT, GroupQuery, event_groups, event_page,
     event_queryset, events_as_dicts,
@@ -206,12 +205,13 @@ class EventExportView(EventsBaseView):
 
 
 class EventStreamView(EventsBaseView):
-    """Server-sent events, in commit order. Each SSE id is `<batch seq>:<event id>`;
-    reconnecting with `Last-Event-ID` resumes right after it (no loss, no repeat)."""
+    """Server-sent events, in commit order (apps.events.stream). Each SSE id is
+    `<batch seq>:<event id>`; reconnecting with `Last-Event-ID` resumes right after
+    it (no loss, no repeat)."""
 
     allowed_params = FILTER_PARAMS + ("last_event_id", "timeout")
-    poll_seconds = 1.0
-    heartbeat_seconds = 15.0
+    poll_seconds = stream.POLL_SECONDS
+    heartbeat_seconds = stream.HEARTBEAT_SECONDS
     max_seconds = 300  # then the client reconnects with Last-Event-ID (frees the worker thread)
 
     @extend_schema(summary="Live events (text/event-stream)", parameters=FILTER_DOCS + [
@@ -222,49 +222,14 @@ class EventStreamView(EventsBaseView):
         filterset = self.filtered(request)
         timeout = int_param(request, "timeout", self.max_seconds, 1, 300)
         resume = request.META.get("HTTP_LAST_EVENT_ID") or request.query_params.get("last_event_id")
-        position = self.parse_position(resume)
-        response = StreamingHttpResponse(self.events(filterset.qs, position, timeout),
-                                         content_type="text/event-stream")
+        try:
+            position = stream.stream_position(resume)
+        except stream.BadPosition as exc:
+            raise invalid_parameter("Last-Event-ID", str(exc), "the id: line of the last event received") from None
+        events = stream.event_stream(filterset.qs, scope=self.scope, position=position, timeout=timeout,
+                                     data=lambda event: b"data: " + orjson.dumps(event),
+                                     poll_seconds=self.poll_seconds, heartbeat_seconds=self.heartbeat_seconds)
+        response = StreamingHttpResponse(events, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"
         return response
-
-    @staticmethod
-    def parse_position(resume: str | None) -> tuple[int, str]:
-        if resume:
-            seq, _, event_id = resume.partition(":")
-            if seq.isdigit():
-                return int(seq), event_id
-            raise invalid_parameter("Last-Event-ID", f"{resume!r} is not an id this stream sent",
-                                    "the id: line of the last event received")
-        latest = IngestBatch.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", flat=True).first()
-        return (latest or 0), "~"  # "~" sorts after every ULID: start after everything stored
-
-    def events(self, queryset, position, timeout):
-        seq, last_id = position
-        deadline = time.monotonic() + timeout
-        last_write = time.monotonic()
-        yield b"retry: 1000\n\n"
-        while time.monotonic() < deadline:
-            sent = False
-            for batch_seq, batch_id in self.batches_after(seq, last_id):
-                after = last_id if batch_seq == seq else ""
-                rows = list(queryset.filter(batch_id=batch_id, id__gt=after).order_by("id").values(*EVENT_FIELDS))
-                for event in events_as_dicts(rows, self.scope):
-                    yield f"id: {batch_seq}:{event['id']}\nevent: event\ndata: ".encode() + orjson.dumps(event) + b"\n\n"
-                    sent = True
-                seq, last_id = batch_seq, "~"
-            if sent:
-                last_write = time.monotonic()
-            elif time.monotonic() - last_write > self.heartbeat_seconds:
-                yield b": keep-alive\n\n"
-                last_write = time.monotonic()
-            time.sleep(self.poll_seconds)
-
-    def batches_after(self, seq, last_id):
-        """Committed batches of the actor's organization from `seq` on, in commit order."""
-        batches = IngestBatch.objects.filter(organization=self.scope.organization)
-        current = [(seq, b) for b in batches.filter(seq=seq).values_list("id", flat=True)] if (
-            last_id != "~" and seq) else []
-        later = list(batches.filter(seq__gt=seq).order_by("seq").values_list("seq", "id")[:200])
-        return current + later

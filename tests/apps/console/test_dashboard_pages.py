@@ -5,8 +5,7 @@ import pytest
 from apps.escalations.models import Escalation
 from apps.tenancy.models import Role
 from tests.apps.console.conftest import escalating
-from tests.factories import budget
-from tests.factories import member
+from tests.factories import budget, member
 
 
 @pytest.fixture
@@ -93,3 +92,12 @@ def test_dashboard_query_count_is_bounded(login, manager, traffic, django_assert
     client = login(manager)
     with django_assert_max_num_queries(30):
         assert client.get("/?period=30d").status_code == 200
+
+
+def test_dashboard_links_to_the_periods_events_for_review_and_export(login, owner, platform, traffic):
+    client = login(owner)
+    body = client.get(f"/?team={platform.id}&period=custom&start=2026-11-02&end=2026-11-15").content.decode()
+    link = "/events/?since=2026-11-02T00%3A00%3A00Z&amp;until=2026-11-16T00%3A00%3A00Z&amp;team=platform"
+    assert f'href="{link}"' in body
+    events = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="2026-11-02T00:00:00Z"' in events and '<option value="platform" selected>' in events

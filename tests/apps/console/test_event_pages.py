@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from apps.events import views
 from tests.apps.console.conftest import escalating
@@ -107,3 +107,105 @@ def test_events_query_count_is_bounded(login, manager, store, alice_key, django_
     client = login(manager)
     with django_assert_max_num_queries(15):
         assert client.get("/events/").status_code == 200
+
+
+def tail_rows(response) -> list[str]:
+    """The table rows a live tail sent, one HTML string per SSE event."""
+    assert response["Content-Type"] == "text/event-stream"
+    rows = []
+    for block in b"".join(response.streaming_content).decode().split("\n\n"):
+        data = [line.removeprefix("data: ") for line in block.splitlines() if line.startswith("data: ")]
+        if data and any(line.startswith("event: event") for line in block.splitlines()):
+            rows.append("\n".join(data))
+    return rows
+
+
+def test_managers_live_tail_streams_rows_of_their_teams_only(login, manager, store, alice_key, bob_key, monkeypatch):
+    monkeypatch.setattr(views, "TAIL_STREAM_SECONDS", 0.2)
+    client = login(manager)
+    page = client.get("/events/").content.decode()
+    stream_url = page.split('data-stream="')[1].split('"')[0].replace("&amp;", "&")
+    mine = store(alice_key, model="gpt-4o-mini")
+    store(bob_key, model="claude-3-5-sonnet")  # payments: not the manager's team
+    rows = tail_rows(client.get(stream_url))
+    assert len(rows) == 1 and mine in rows[0] and "gpt-4o-mini" in rows[0] and rows[0].startswith("<tr>")
+    assert "claude-3-5-sonnet" not in "".join(rows)
+
+
+def test_live_tail_applies_the_pages_filters_and_the_team_switcher(login, owner, platform, store, alice_key, bob_key,
+                                                                   monkeypatch):
+    monkeypatch.setattr(views, "TAIL_STREAM_SECONDS", 0.2)
+    client = login(owner)
+    client.post("/switch-team/", {"team": platform.id, "next": "/events/"})
+    blocked = store(alice_key, action="block", policies=[{"name": "secrets", "type": "dlp-filter", "action": "block"}])
+    store(alice_key)
+    store(bob_key, action="block", policies=[{"name": "secrets", "type": "dlp-filter", "action": "block"}])
+    rows = tail_rows(client.get("/events/stream/?action=block&last_event_id=0:~"))
+    assert len(rows) == 1 and blocked in rows[0]
+
+
+def test_live_tail_needs_a_session(client):
+    response = client.get("/events/stream/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_outsiders_live_tail_is_empty(login, outsider, store, alice_key, monkeypatch):
+    monkeypatch.setattr(views, "TAIL_STREAM_SECONDS", 0.2)
+    store(alice_key)
+    assert tail_rows(login(outsider).get("/events/stream/?last_event_id=0:~")) == []
+
+
+def test_live_tail_beyond_the_servers_slots_is_refused_so_the_page_polls(login, manager, monkeypatch):
+    from apps.events.stream import StreamSlots
+
+    monkeypatch.setattr(views, "LIVE_TAILS", StreamSlots(0))
+    response = login(manager).get("/events/stream/")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "polls instead" in response.content.decode()
+
+
+def test_a_stream_slot_is_freed_when_the_stream_ends(login, manager, monkeypatch):
+    from apps.events.stream import StreamSlots
+
+    monkeypatch.setattr(views, "TAIL_STREAM_SECONDS", 0.01)
+    monkeypatch.setattr(views, "LIVE_TAILS", StreamSlots(1))
+    client = login(manager)
+    first = client.get("/events/stream/")
+    assert client.get("/events/stream/").status_code == 503  # the one slot is held
+    b"".join(first.streaming_content)  # the stream ends; the server closes the response
+    assert client.get("/events/stream/").status_code == 200
+
+
+def test_a_stream_slot_is_freed_even_when_the_client_left_before_the_first_byte():
+    from apps.events.stream import StreamSlots
+
+    slots = StreamSlots(1)
+    started = []
+
+    def events():
+        started.append(True)
+        yield b"retry: 1000\n\n"
+
+    held = slots.hold(events())
+    assert slots.hold(iter(())) is None
+    held.close()  # what the WSGI server calls, whether it iterated or not
+    assert not started and slots.hold(iter(())) is not None
+
+
+def test_event_times_read_as_date_and_time(login, manager, store, alice_key):
+    from apps.events.models import Event
+
+    event_id = store(alice_key)
+    ts = Event.objects.get(id=event_id).ts
+    body = login(manager).get("/events/").content.decode()
+    assert f'>{ts:%Y-%m-%d %H:%M:%S}</a>' in body
+
+
+def test_until_and_team_bound_the_table_like_the_api(login, owner, store, alice_key, bob_key):
+    sprint = store(alice_key, ago=timedelta(days=3))
+    store(alice_key, ago=timedelta(hours=1))  # after the sprint
+    store(bob_key, ago=timedelta(days=3))  # payments
+    until = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = login(owner).get(f"/events/?since=7d&until={until}&team=platform").content.decode()
+    assert body.count('class="nowrap"') == 1 and sprint in body
+    assert f"until={until.replace(':', '%3A')}" in body  # the CSV export keeps the bounds
