@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from typing import Iterable
@@ -16,7 +17,7 @@ def ascii_lower(text: str) -> str:
 
 
 def needle_windows(haystack: str, needles: Iterable[str], back: int, fwd: int) -> list[tuple[int, int]]:
-    """Merged [lo, hi) regions reaching `back` before and `fwd` after every needle occurrence.
+    """Merged [lo, hi) regions reaching at least `back` before and `fwd` after every needle occurrence.
 
     Running a regex only inside these regions keeps clean text at the cost of a few substring
     scans, and hostile text (a needle repeated 100k times) at one linear pass over merged regions.
@@ -24,10 +25,17 @@ def needle_windows(haystack: str, needles: Iterable[str], back: int, fwd: int) -
     n = len(haystack)
     regions = []
     for needle in needles:
+        # Occurrences closer than `stride` to the last one found are not looked for one by one: the
+        # region is widened to cover any of them instead (a superset, which is all a window must be).
+        stride = max(1, fwd // 2)
         at = haystack.find(needle)
         while at != -1:
-            regions.append((max(0, at - back), min(n, at + len(needle) + fwd)))
-            at = haystack.find(needle, at + 1)
+            lo, hi = max(0, at - back), min(n, at + stride + len(needle) + fwd)
+            if regions and lo <= regions[-1][1] and regions[-1][0] <= lo:
+                regions[-1] = (regions[-1][0], max(regions[-1][1], hi))
+            else:
+                regions.append((lo, hi))
+            at = haystack.find(needle, at + stride)
     regions.sort()
     merged: list[tuple[int, int]] = []
     for lo, hi in regions:
@@ -74,10 +82,25 @@ class Triggers:
         self.prefixes = {k: frozenset(v) for k, v in prefixes.items()}
         self.exact = {k: frozenset(v) for k, v in exact.items()}
         self.marks = {k: frozenset(v) for k, v in marks.items()}
-        # A phrase mark can only be present if its first word is: check the word set before the text.
-        self.mark_gates = {k: _first_word(k) for k in self.marks}
+        # A phrase mark can only be present if its whole words are: check the word set before the text.
+        self.mark_gates = {k: _whole_words(k) for k in self.marks}
+        # (mark, rules, gate word) split by script: an ASCII text never needs the non-ASCII marks.
+        # Marks with whole words are filed under their longest one: only words the text has are visited.
+        self._gated: dict[str, list[tuple]] = {}
+        self._ungated_ascii: list[tuple] = []
+        self._other_marks = [(k, v, self.mark_gates[k], None) for k, v in self.marks.items() if not k.isascii()]
+        for k, v in self.marks.items():
+            if not k.isascii():
+                continue
+            entry = (k, v, self.mark_gates[k], _tail(k))
+            if entry[2]:
+                self._gated.setdefault(max(entry[2], key=len), []).append(entry)
+            else:
+                self._ungated_ascii.append(entry)
+        self._gate_keys = frozenset(self._gated)
         self.lengths = tuple(sorted({len(k) for k in self.prefixes}))
         self.for_word = functools.lru_cache(maxsize=65536)(self._for_word)
+        self._word_rules: dict[str, frozenset[int]] = {}  # a plain dict: cheaper per lookup than lru_cache
 
     def _for_word(self, word: str) -> frozenset[int]:
         found = self.exact.get(word, frozenset())
@@ -105,21 +128,44 @@ class Triggers:
     def active(self, lowered: str, words: Iterable[str]) -> set[int]:
         """Rules with at least one trigger in the text (no positions)."""
         found: set[int] = set()
+        cache = self._word_rules
+        if len(cache) > 65536:
+            cache.clear()
         for word in words:
-            found |= self.for_word(word)
+            hit = cache.get(word)
+            if hit is None:
+                hit = cache[word] = self._for_word(word)
+            if hit:
+                found |= hit
         words = words if isinstance(words, (set, frozenset)) else set(words)
-        ascii_text = lowered.isascii()
-        for mark, rules in self.marks.items():
-            if rules <= found:
-                continue
-            gate = self.mark_gates[mark]
-            if gate is not None and gate not in words:
-                continue
-            if ascii_text and not mark.isascii():
-                continue
-            if mark in lowered:
-                found |= rules
+        long_text = len(lowered) > _LONG_TEXT
+        ordered: list[str] | None = None
+        candidates = [self._ungated_ascii] + [self._gated[key] for key in self._gate_keys & words]
+        if not lowered.isascii():
+            candidates.append(self._other_marks)
+        for marks in candidates:
+            for mark, rules, gate, tail in marks:
+                if rules <= found or (gate and not gate <= words):
+                    continue
+                if long_text and tail:
+                    # A phrase's last word may be cut ("content polic"), but some word must start with it:
+                    # a lookup in the sorted words is cheaper than scanning a long text for the phrase.
+                    ordered = ordered if ordered is not None else sorted(words)
+                    at = bisect.bisect_left(ordered, tail)
+                    if at == len(ordered) or not ordered[at].startswith(tail):
+                        continue
+                if mark in lowered:
+                    found |= rules
         return found
+
+    def windows(self, lowered: str, words: Iterable[str], rule: int, reach: int) -> list[tuple[int, int]]:
+        """Merged regions `reach` characters either side of every trigger of `rule` in `lowered`.
+
+        A long text runs a rule's pattern only there: the cost follows the triggers, not the length.
+        """
+        needles = [word for word in words if rule in self.for_word(word)]
+        needles += [mark for mark, rules in self.marks.items() if rule in rules]
+        return needle_windows(lowered, needles, reach, reach)
 
     @staticmethod
     def _record(lowered: str, needle: str, rules: frozenset[int], starts: dict[int, list[int]]) -> None:
@@ -139,8 +185,22 @@ def words_of(lowered: str) -> set[str]:
     return set((_ASCII_WORDS if lowered.isascii() else WORDS).findall(lowered))
 
 
-def _first_word(mark: str) -> str | None:
-    """The whole first word of a phrase mark ("system prompt" -> "system"), if the mark starts with one."""
-    match = re.match(r"[^\W\d_]+(?=[^\w]|$)", mark)
-    return match.group() if match and not _CJK.search(match.group()) else None
+_LONG_TEXT = 8192
+
+
+def _tail(mark: str) -> str | None:
+    """The last word of a phrase mark, possibly cut ("content polic" -> "polic"); None for a single token."""
+    runs = re.findall(r"[a-z]+", mark)
+    return runs[-1] if len(runs) >= 2 and len(runs[-1]) >= 2 else None
+
+
+def _whole_words(mark: str) -> frozenset[str]:
+    """Words a phrase mark surely contains whole ("you were given" -> you, were, given; "system_prompt>" -> none).
+
+    The last word may be cut ("content polic"), and a word glued to a symbol may be part of a longer
+    token, so only words bounded by spaces (or the mark's start) on both sides count.
+    """
+    tokens = mark.split(" ")
+    whole = tokens[:-1] if len(tokens) > 1 else []
+    return frozenset(t for t in whole if t.isalpha() and t.isascii())
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0600-\u06ff\u0900-\u097f]")
