@@ -75,7 +75,8 @@ _STRONG_LEFT_PHRASES = (
     "talked to", "met with", "meeting with", "call with", "according to", "thank you", "contact",
     "email from", "message from", "note from", "my name's", "name's", "thanks to", "thank you to", "credit to",
     "good catch", "nice catch", "great catch", "good job", "great job", "nice job", "nice work", "great work",
-    "good work", "well done", "good point", "good call", "shout-out to", "signed by", "sent by", "owned by",
+    "good work", "well done", "good point", "good call", "shout-out to", "shout out to", "congrats to",
+    "congratulations to", "kudos to", "props to", "welcome back", "farewell to", "goodbye to", "signed by", "sent by", "owned by",
     "led by", "managed by", "prepared by", "presented by", "hosted by", "fixed by", "merged by", "opened by",
     "raised by", "filed by", "updated by", "maintained by", "triaged by", "handled by", "completed by",
     "tested by", "introduced by", "organised by", "organized by", "меня зовут", "мене звати", "με λένε", "ονομάζομαι", "اسمي",
@@ -87,7 +88,8 @@ _LABEL_WORDS = frozenset(
     "employee manager approver requester recipient sender user candidate applicant caller agent attendees "
     "participants members speaker speakers host guest driver passenger tenant beneficiary payee holder "
     "cardholder co-authored-by signed-off-by reviewed-by acked-by tested-by reported-by suggested-by "
-    "interviewer interviewee nurse physician doctor teacher student parent guardian emergency "
+    "interviewer interviewee nurse physician doctor teacher student parent guardian emergency by on-call oncall "
+    "lead pm qa poc dri pic mentor mentee buddy organizer organiser presenter facilitator moderator "
     "имя фио автор контакт клиент ответственный отправитель получатель исполнитель όνομα ονοματεπώνυμο "
     "الاسم اسم שם नाम ชื่อ 이름 성명 담당자 작성자".split()
 )
@@ -107,7 +109,14 @@ _PERSON_VERB = re.compile(
     r"[ \t]*,?[ \t]*(?:said|says|wrote|asked|mentioned|suggested|replied|agreed|thinks|is\s+joining|will\s+join|"
     r"has\s+joined|joined\s+us|is\s+leaving|is\s+out\s+(?:sick|today|until|on)|is\s+on\s+(?:leave|vacation|holiday|pto)|"
     r"is\s+back\b|already\s+(?:signed|approved|reviewed|agreed)|signed\s+off|will\s+(?:review|take\s+over|handle|follow\s+up)|"
-    r"(?:and\s+I|and\s+me)\b)(?![\w-])"
+    r"(?:and\s+I|and\s+me)\b|approved\s+(?:the|my|your|it|this)|reviewed\s+(?:the|my|your|it|this)|volunteered|offered\s+to|"
+    r"promised|is\s+working\s+on|is\s+looking\s+into|looked\s+into|picked\s+up|will\s+pick\s+up|took\s+over|paired\s+with|"
+    r"pinged|emailed|messaged|texted|told\s+(?:me|us|them)|explained|pointed\s+out|proposed|apologi[sz]ed|thanked|"
+    r"is\s+ooo|is\s+on[\s-]call|is\s+sick|has\s+left|left\s+the\s+company|resigned|was\s+promoted|will\s+(?:present|demo)|"
+    r"here\s*[,—–-]|(?:can|could|would|will|do|did|are|have)\s+you\b|please\s+\w|pls\s+\w|"
+    r"(?:'s|’s)\s+(?:manager|boss|wife|husband|partner|mom|mum|dad|mother|father|son|daughter|kids|family|birthday|"
+    r"farewell|desk|calendar|vacation|holiday|leave|pto|last\s+day|first\s+day|promotion|onboarding|offboarding|1:1|"
+    r"one-on-one|direct\s+reports?|laptop|parental|out\s+of\s+office|ooo|availability|phone\s+number|email\s+address|home))(?![\w-])"
 )
 _SIGN_OFF = re.compile(
     r"(?i)^[ \t>]*(?:thanks|thank\s+you|many\s+thanks|thanks\s+again|thx|ta|cheers|best|best\s+regards|kind\s+regards|"
@@ -115,7 +124,8 @@ _SIGN_OFF = re.compile(
     r"best\s+wishes|take\s+care|--|—|saludos|un\s+saludo|atentamente|cordialement|grüße|mit\s+freundlichen\s+grüßen|"
     r"obrigad[oa]|gracias|merci|abraço|abraços|um\s+abraço|un\s+abrazo|saludos\s+cordiales|a\s+presto|viele\s+grüße|"
     r"liebe\s+grüße|beste\s+grüße|bien\s+à\s+vous|groetjes|met\s+vriendelijke\s+groet(?:en)?|hälsningar|mvh|"
-    r"pozdrawiam|s\s+pozdravem|saygılarımla|selamlar|с\s+уважением|спасибо|з\s+повагою|дякую|με\s+εκτίμηση|ευχαριστώ|مع\s+تحياتي|"
+    r"pozdrawiam|s\s+pozdravem|saygılarımla|selamlar|hugs|love|xo|xoxo|talk\s+soon|speak\s+soon|see\s+you|later|rgds|"
+    r"b?rgds|br|tia|thanks\s+in\s+advance|cordially|with\s+thanks|warmly|warm\s+wishes|с\s+уважением|спасибо|з\s+повагою|дякую|με\s+εκτίμηση|ευχαριστώ|مع\s+تحياتي|"
     r"تحياتي|شكرا|شكراً|مع\s+خالص\s+التحية|בברכה|תודה|धन्यवाद|सादर|ขอบคุณ(?:ครับ|ค่ะ)?|감사합니다|"
     r"謝謝|谢谢|此致|敬礼|祝好|よろしくお願いします|よろしくお願いいたします)[ \t,.!，。！]*$"
 )
@@ -130,16 +140,21 @@ _PERSON_KEYS = frozenset(
     "beneficiary beneficiaryname payee payeename approver requester requestername signer signedby fname lname "
     "forename firstnames lastnames contactperson nextofkin spouse spousename guardian parentname".split()
 )
-_GENERIC_NAME_KEYS = frozenset(("name", "nombre", "nom", "vorname", "nachname", "nome", "first", "last", "given", "family"))
+_GENERIC_NAME_KEYS = frozenset((
+    "name", "nombre", "nom", "vorname", "nachname", "nome", "first", "last", "given", "family", "naam", "imię", "nazwisko",
+    "isim", "soyad", "имя", "фамилия", "ім'я", "прізвище", "όνομα", "επώνυμο", "الاسم", "اسم", "שם", "नाम", "名前", "이름", "ชื่อ",
+))
+# Keys that mean a person's full name in other languages.
+_PERSON_KEYS_INTL = frozenset(("фио", "ф.и.о.", "ονοματεπώνυμο", "姓名", "氏名", "お名前", "성명", "ชื่อ-นามสกุล", "ชื่อนามสกุล"))
 # `key: value`, `"key": "value"`, `key="value"`; the key is checked in Python, so the pattern only
 # has to fail fast on prose (a possessive word, then no ':' or '=').
 _KEY_VALUE = re.compile(
-    r"(?<![\w.\-])([A-Za-z][\w\-]{0,30}+)[\"']?[ \t]*(?::|=>|=)[ \t]*"
+    r"(?<![\w.\-])([^\W\d_][\w\-\u0900-\u097f\u0e00-\u0e7f]{0,30}+)[\"']?[ \t]*(?::|：|=>|=)[ \t]*"
     r"(?:\"([^\"\n]{1,80}+)\"|'([^'\n]{1,80}+)'|([^\s\"'{\[,;#<>][^\n,;}\]#\"<>]{0,79}+))"
 )
 # A line of identifier-like cells split by one delimiter: a CSV/TSV header candidate.
 _CSV_HEADER = re.compile(
-    r"(?m)^[ \t]*[\"']?[A-Za-z_][\w \-]{0,30}+[\"']?(?:[ \t]*([,\t;|])[ \t]*[\"']?[A-Za-z_][\w \-]{0,30}+[\"']?)++[ \t]*\r?$"
+    r"(?m)^[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?(?:[ \t]*([,\t;|])[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?)++[ \t]*\r?$"
 )
 _COMPANY_WORDS = frozenset(
     "inc llc ltd corp company corporation gmbh plc group holdings technologies labs systems "
@@ -275,6 +290,8 @@ def _left_context(text: str, start: int) -> str:
         return "strong" if words and words[-1].strip("\"'*-") in _LABEL_WORDS else ""
     if stripped[-1] == "@":
         return "weak"
+    if stripped in ("—", "--", "–", "~", "-—"):
+        return "strong"  # `— Tamsin`: an attribution or signature dash at the start of the line
     if stripped.endswith("(") and stripped[:-1].rstrip().lower().endswith(("todo", "fixme", "xxx", "hack", "note")):
         return "strong"
     tail = stripped.rstrip(",.;-–—،，、!！").lower()
@@ -336,7 +353,7 @@ def _accept(kinds: list[str], words: list[str], text: str, start: int, end: int,
             return True
         if strong or (score >= 2.5 and _PERSON_RIGHT.match(text, end) is not None):
             return True
-        if sum(k in ("given", "surname") for k in names) >= 2:
+        if names.count("given") + names.count("surname") >= 2:
             return True  # Oyelaran Adebisi: surname first, as many cultures write it
         # Two or more capitalised words that are neither English words, places nor products are
         # most often a name the lexicon does not know (Pepijn Stange, Toluwanimi Oshin).
@@ -344,6 +361,8 @@ def _accept(kinds: list[str], words: list[str], text: str, start: int, end: int,
     kind = names[0]
     if kind == "given" or strong:
         return True
+    if kinds[-1] == "initial" and kind in ("unknown", "weak", "surname") and _name_like(words[0]):
+        return True  # Tamsin O.: a first name and the initial of a surname
     if kind == "weak":
         return _left_context(text, start) == "weak" or _PERSON_RIGHT.match(text, end) is not None
     if kind in ("surname", "risky"):
@@ -466,6 +485,8 @@ def _looks_like_name(value: str, generic_key: bool) -> bool:
         return False
     if not any(w[0].isupper() for w in words):
         return False
+    if value.isupper():
+        words = [w.capitalize() for w in words]  # MARIA GARCIA, as printed on a card
     kinds = [_classify(w) for w in words if w[0].isupper()]
     if all(k in ("blocked", "common", "title") for k in kinds):
         return False
@@ -492,6 +513,7 @@ _KEY_HINTS = (
     "name", "first", "last", "given", "family", "customer", "contact", "client", "author", "assignee", "reporter", "owner", "employee", "patient",
     "recipient", "holder", "person", "manager", "student", "teacher", "doctor", "physician", "beneficiary",
     "payee", "approver", "requester", "signer", "signed", "spouse", "guardian", "kin", "nombre", "nom",
+    "naam", "imię", "isim", "имя", "фио", "ім'я", "όνομα", "ονοματεπώνυμο", "اسم", "שם", "नाम", "名前", "姓名", "氏名", "이름", "성명", "ชื่อ",
 )
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -513,7 +535,7 @@ def _key_value_spans(text: str, lower: str, hints: list[str]) -> list[Span]:
                 continue
             key = m.group(1).lower().replace("_", "").replace("-", "")
             generic = key in _GENERIC_NAME_KEYS
-            if not generic and key not in _PERSON_KEYS:
+            if not generic and key not in _PERSON_KEYS and key not in _PERSON_KEYS_INTL:
                 continue
             group = next(g for g in (2, 3, 4) if m.group(g) is not None)
             value = m.group(group)
@@ -552,7 +574,7 @@ def _csv_spans(text: str) -> list[Span]:
     for header in _CSV_HEADER.finditer(text):
         line, delimiter = header.group().rstrip("\r"), header.group(1)
         columns = [re.sub(r"[\s_\-\"']", "", cell.lower()) for _, cell in _split_row(line, delimiter)]
-        wanted = [i for i, c in enumerate(columns) if c in _PERSON_KEYS or c in _GENERIC_NAME_KEYS]
+        wanted = [i for i, c in enumerate(columns) if c in _PERSON_KEYS or c in _PERSON_KEYS_INTL or c in _GENERIC_NAME_KEYS]
         if not wanted:
             continue
         position = header.end() + 1
@@ -611,6 +633,22 @@ def _mention_spans(text: str) -> list[Span]:
     return spans
 
 
+_UPPER_NAME = re.compile(r"[ \t]{0,3}([A-Z][A-Z'’\-]+(?:[ \t]{1,2}[A-Z][A-Z'’\-]+){1,3})(?![\w@])")
+
+
+def _upper_label_spans(text: str) -> list[Span]:
+    """`Cardholder: JOHN SMITH`, `Name: NGOZI OKAFOR`: names in capitals after a person label."""
+    spans, colon = [], text.find(":")
+    while colon >= 0:
+        m = _UPPER_NAME.match(text, colon + 1)
+        if m is not None and _left_context(text, m.start(1)) == "strong":
+            kinds = [_classify(w.capitalize()) for w in m.group(1).split()]
+            if any(k in ("given", "surname") for k in kinds) and not any(k in ("blocked", "common") for k in kinds):
+                spans.append(Span(m.start(1), m.end(1), "name"))
+        colon = text.find(":", colon + 1)
+    return spans
+
+
 def find_names(text: str) -> list[Span]:
     structured: list[Span] = []
     lower = text.lower()
@@ -620,7 +658,11 @@ def find_names(text: str) -> list[Span]:
     structured += _lowercase_greeting_spans(text, lower)
     if "@" in text:
         structured += _mention_spans(text)
-    occupied = sorted((s.start, s.end) for s in structured)
+    if ": " in text:
+        structured += _upper_label_spans(text)
+    structured.sort(key=lambda s: (s.start, -s.end))
+    structured = [s for k, s in enumerate(structured) if k == 0 or s.start >= structured[k - 1].end]
+    occupied = [(s.start, s.end) for s in structured]
     spans = structured + _sequence_spans(text, occupied)
     if pii_names_scripts.has_caseless_script(text):
         spans += [s for s in pii_names_scripts.find_names(text) if not _overlaps_any(occupied, s.start, s.end)]

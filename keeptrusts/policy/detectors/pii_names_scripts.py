@@ -37,7 +37,7 @@ _HAN_TAIL = re.compile(f"[{_HAN}]{{1,4}}$")
 # Words that make the next word a name: titles, greetings, thanks, "my name is" (folded forms).
 _CONTEXT_WORDS = {
     "ar": "السيد السيدة الاستاذ الاستاذة الدكتور الدكتورة د المهندس المهندسة الشيخ الاخ الاخت عزيزي عزيزتي "
-          "مرحبا اهلا شكرا اسمي انا المحترم الموظف العميل للسيد والسيد سلام اقاي اقای خانم اقا جناب اسم",
+          "مرحبا اهلا شكرا اسمي انا المحترم الموظف العميل للسيد والسيد سلام اقاي اقای خانم اقا جناب اسم يا",
     "he": "מר גברת ד\"ר דר פרופ' פרופ שלום היי תודה שמי לכבוד עו\"ד הגב' אני",
     "hi": "श्री श्रीमती सुश्री कुमारी डॉ डा नमस्ते नमस्कार प्रिय धन्यवाद आदरणीय शुक्रिया",
 }
@@ -45,7 +45,7 @@ _CONTEXT_WORDS = {
 _CONTEXT_PAIRS = {("मेरा", "नाम"), ("मेरा", "नाम:")}
 _PARTICLES = {"ar": "بن بنت ابن ابو ام عبد ال ابي", "he": "בן בת", "hi": ""}
 # Devanagari honorific after a name: राहुल जी.
-_AFTER_WORDS = {"hi": "जी", "ar": "", "he": ""}
+_AFTER_WORDS = {"hi": "जी साहब भाई दीदी सर मैडम", "ar": "", "he": ""}
 
 _THAI_TITLES = ("นางสาว", "น.ส.", "ดร.", "อาจารย์", "ดิฉันชื่อ", "ผมชื่อ", "ฉันชื่อ", "ชื่อ", "คุณ", "นาย", "นาง")
 # After คุณ / นาย / นาง these begin ordinary words (คุณภาพ "quality", นายจ้าง "employer").
@@ -74,6 +74,13 @@ _CJK_BEFORE = re.compile(
 _ZH_STOP = frozenset("的是在了和与跟给让请找问由对被把向说也都要会将已还就")
 # Characters that introduce a person: by, ask, let, give to, with, and, called.
 _ZH_INTRO = frozenset("由请找问让给跟和与被向叫派同")
+# What follows a person in running text: 李娜说, 陈伟负责, 王芳已经.
+_ZH_PERSON_NEXT = ("说", "问", "表示", "负责", "提交", "回复", "认为", "同意", "建议", "指出", "提到", "确认", "审核", "审批",
+                   "修复", "已经", "刚才", "今天", "明天", "昨天", "正在", "会", "将", "在", "的", "和", "也", "还", "发", "告诉")
+# Japanese: a family name followed by a particle or honorific-less verb (山田が対応します).
+# Family names that are first of all places (prefectures, Tokyo wards): only with an honorific.
+_JA_PLACES = frozenset("福島 千葉 宮崎 石川 山口 中野 上野 市川 大塚 小山 長崎 熊本 新潟 静岡 広島 岡山 福岡 秋田 福井 長野".split())
+_JA_PARTICLE = re.compile("([\u4e00-\u9fff\u3005]{1,2})?(?:は|が|に|と|の|から|へ|も|を|より)")
 
 # Korean: honorifics and particles after a name (attached or, for honorifics, as the next word).
 _KO_TAIL = re.compile(
@@ -106,11 +113,20 @@ def warm_up() -> None:
 
 
 def has_caseless_script(text: str) -> bool:
-    return not text.isascii() and _ANY.search(text) is not None
+    if text.isascii():
+        return False
+    try:
+        text.encode("latin-1")  # "Fernández": accents only, no other script (a C-speed copy)
+        return False
+    except UnicodeEncodeError:
+        return _ANY.search(text) is not None
 
 
 def _common(word: str) -> bool:
     return pii_names._fold(word) in pii_names._lexicon()["common"]
+
+
+_PREFIX_LETTERS = {"he": "ולבהמשכ", "ar": "ولبفك"}
 
 
 def _name_kind(word: str, script: str) -> str:
@@ -123,6 +139,10 @@ def _name_kind(word: str, script: str) -> str:
         return "particle"
     known = key in names["given"] or key in names["surname"]
     common = key in names["common"]
+    if not known and not common and len(key) >= 4 and key[0] in _PREFIX_LETTERS.get(script, ""):
+        rest = key[1:]
+        if rest in names["given"] and rest not in names["common"]:
+            return "prefixed"  # the name after a one-letter conjunction or preposition
     if known:
         return "weak" if common else ("given" if key in names["given"] else "surname")
     if script == "ar" and key.startswith("ال") and len(key) >= 5 and not common:
@@ -148,6 +168,10 @@ def _spaced_names(text: str, words: list[tuple[int, int]], script: str) -> list[
             i += 1
             continue
         is_strong = i in strong
+        if kind == "prefixed":
+            spans.append(Span(words[i][0] + 1, words[i][1], "name"))
+            i += 1
+            continue
         starts = kind in ("given", "surname") or (is_strong and kind in ("weak", "unknown", "family"))
         if not starts:
             i += 1
@@ -311,6 +335,8 @@ def _cjk_names(text: str, start: int, end: int) -> list[Span]:
         found = _name_before_honorific(run, m.start(), m.group())
         if found:
             spans.append(Span(start + found[0], start + found[1], "name"))
+    if not spans and re.search("[\u3041-\u3096]", run):
+        spans = _ja_surname_spans(run, start)
     if not spans and 2 <= len(run) <= 4 and (_zh_full_name(run) == len(run) or _ja_surname(run) >= 2):
         return [Span(start, end, "name")]  # a cell, a vocative (陈伟，…), a name between punctuation
     if not spans:
@@ -321,11 +347,29 @@ def _cjk_names(text: str, start: int, end: int) -> list[Span]:
             length = _zh_full_name(run[i:]) if i == 0 or run[i - 1] in _ZH_STOP or run[i - 1] in _ZH_INTRO else 0
             if length == 3 and _common(run[i + 1 : i + 3]):
                 length = 0
-            if length == 3 or (length == 2 and i > 0 and run[i - 1] in _ZH_INTRO):
+            if length == 2 and not (i > 0 and run[i - 1] in _ZH_INTRO) and not run.startswith(_ZH_PERSON_NEXT, i + 2):
+                length = 0
+            if length in (2, 3):
                 spans.append(Span(start + i, start + i + length, "name"))
                 i += length
             else:
                 i += 1
+    return spans
+
+
+def _ja_surname_spans(run: str, start: int) -> list[Span]:
+    """山田が対応します, 佐藤花子は: a known Japanese family name (two or more characters) at a
+    word start, followed by a particle."""
+    spans, i = [], 0
+    while i < len(run) - 2:
+        if i == 0 or not ("\u4e00" <= run[i - 1] <= "\u9fff"):
+            length = _ja_surname(run[i:])
+            m = _JA_PARTICLE.match(run, i + length) if length >= 2 and run[i : i + length] not in _JA_PLACES else None
+            if m:
+                spans.append(Span(start + i, start + i + length + len(m.group(1) or ""), "name"))
+                i = m.end()
+                continue
+        i += 1
     return spans
 
 

@@ -33,6 +33,10 @@ def found(text: str, entity_type: str) -> list[str]:
         ("wire to GB82WEST12345698765432", "financial", ["GB82WEST12345698765432"]),
         ("DE89 3704 0044 0532 0130 00İ", "financial", []),  # 'İ' is no IBAN character (and no crash)
         ("ABA routing number 021000021, account number 000123456789", "financial", ["021000021", "000123456789"]),
+        ("Direct deposit: routing 021000021, account 483920117652.", "financial", ["021000021", "483920117652"]),
+        ("card 4111.1111.1111.1111 exp 12/27", "financial", ["4111.1111.1111.1111"]),
+        ("CLABE 002010077777777771", "financial", ["002010077777777771"]),
+        ("Kontakt: Jovana Marković, jovana.markovic@sbb.rs", "email", ["jovana.markovic@sbb.rs"]),
         ("SSN 536-22-1234 on file", "national_id", ["536-22-1234"]),
         ("social security number 536 22 1234", "national_id", ["536 22 1234"]),
         ("NI number JG 10 37 59 A", "national_id", ["JG 10 37 59 A"]),
@@ -51,6 +55,8 @@ def test_it_finds_structured_pii(text, entity_type, expected):
     [
         ("@app.route('/users') and @Injectable() and npm i @types/node@20.1.0", "email"),
         ("logo@2x.png and git@github.com:acme/api.git and ssh deploy@bastion.internal", "email"),
+        ("see icon@lib.rs and readme@docs.md", "email"),
+        ("the account 12345678 was locked by the login service; build 4111.1111.1111.1112", "financial"),
         ("Deployed build 2024-03-05 at 12:30:45, version 10.4.2 (PID 48213)", "phone"),
         ("order 1234567890 and invoice 98765432100 shipped", "phone"),
         ("numbers 555-123-4567 are fictional", "phone"),

@@ -50,6 +50,11 @@ def names(text: str) -> list[str]:
         ("name,email\n김민수,kim@example.kr\nعمر فاروق,omar@example.com\n", ["김민수", "عمر فاروق"]),
         # English context in front of a name in another script.
         ("Hi 王伟, the build failed", ["王伟"]),
+        ("李娜说明天发布。山田が対応します。", ["李娜", "山田"]),
+        ("ודנה תשלח את הקובץ", ["דנה"]),
+        ("يا خالد، الملف جاهز", ["خالد"]),
+        ('{"имя": "Вася Пупкин", "город": "Москва"} {"姓名": "张三"} {"이름": "김민수"}', ["Вася Пупкин", "张三", "김민수"]),
+        ("שם,אימייל\nדנה רוזן,dana@example.co.il\n", ["דנה רוזן"]),
         ("Thanks,\nمحمد علي", ["محمد علي"]),
         ("Contact: 佐藤花子 (sato@example.jp)", ["佐藤花子"]),
     ],
@@ -73,6 +78,12 @@ def test_it_finds_names_in_other_scripts(text, expected):
         ("// TODO(Yerlan): remove this fallback once the v2 API ships", ["Yerlan"]),
         ("Hi, my name's Kealoha and I'm having trouble with Slack.", ["Kealoha"]),
         ("The contract is signed by Oyelaran Adebisi on behalf of the supplier.", ["Oyelaran Adebisi"]),
+        ("Requested by: Tamsin Okafor", ["Tamsin Okafor"]),
+        ("Tamsin, can you check the logs? Kwabena here, quick question.", ["Tamsin", "Kwabena"]),
+        ("Sven's manager approved it. Congrats to Anwuli on the promotion", ["Sven", "Anwuli"]),
+        ("Tamsin O. will take this one.\n— Rhiannon", ["Tamsin O.", "Rhiannon"]),
+        ("Hugs,\nTamsin", ["Tamsin"]),
+        ('Cardholder: JOHN SMITH\n{"cardholder_name": "MARIA GARCIA"}', ["JOHN SMITH", "MARIA GARCIA"]),
     ],
 )
 def test_it_finds_bare_names_no_list_knows(text, expected):
@@ -99,6 +110,9 @@ def test_it_finds_bare_names_no_list_knows(text, expected):
         "此致\n敬礼",
         "@Override public void run() {}\n@Injectable()\nexport class Api {}",
         "Jordan is a great market for us, and Chad too.",
+        "ERROR: CONNECTION REFUSED\nWARNING: DISK FULL\nStatus: ACTIVE USER",
+        "Stripe's API was down. Dependabot opened a PR. Snyk found 3 issues.\n- Redis\n- Postgres",
+        "福島の原発について。文件已经上传。方便的话请回复。高兴见到你。周末愉快。",
     ],
 )
 def test_other_scripts_keep_hard_negatives_clean(text):
