@@ -4,8 +4,9 @@
     .venv/bin/python bench/query.py --events 1000000 --reuse    # measure an existing dataset
 
 Generates `--events` events over 30 days with `generate_events` into a scratch
-PostgreSQL database (BENCH_DATABASE_URL, default kt_bench_query), then times the
-API in-process (Django test client: view + serialization + database, no network):
+PostgreSQL database (bench/dataset.py: BENCH_DATABASE_URL, default kt_bench_query;
+`bench/console.py` measures the same dataset), then times the API in-process
+(Django test client: view + serialization + database, no network):
 
 - `since=24h&action=block&limit=20`, `since=30d&group_by=user`, `since=30d&group_by=model,day`
   and the seed's calls: p50 / p95 over `--repeat` runs (after one warm-up);
@@ -33,6 +34,9 @@ QUERIES = [
     ("since=14d&group_by=user", None),
     ("since=14d&group_by=model", None),
     ("since=7d&limit=50", None),
+    ("since=30d&policy=dlp-filter", None),  # a rare policy over a month
+    ("since=7d&policy=content-filter&model=gpt-4.1", None),  # an event filter on top
+    ("since=7d&action=escalate", None),  # an entry action without a policy
 ]
 
 
@@ -41,37 +45,16 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def prepare(db_url: str, events: int, reuse: bool):
-    import psycopg
+def prepare(events: int, reuse: bool):
+    """The dataset (bench/dataset.py; re-generated unless `reuse`) and an owner's API token."""
+    from dataset import database_url, ensure_events, open_database
 
-    base, _, name = db_url.rpartition("/")
-    if not reuse:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ.update({"DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "keeptrusts.settings"})
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    open_database(database_url(), fresh=not reuse)
+    org = ensure_events(0 if reuse else events)
 
     from apps.keys.models import ApiToken
-    from apps.tenancy.models import Membership, Organization, Role, Team, User
+    from apps.tenancy.models import Membership, Role, User
 
-    if not reuse:
-        call_command("migrate", verbosity=0)
-        org = Organization.objects.create(name="Bench", slug="bench")
-        for slug in ("platform", "payments", "data"):
-            Team.objects.create(organization=org, name=slug.title(), slug=slug)
-        started = time.monotonic()
-        call_command("generate_events", "--count", str(events), "--days", "30", "--org", "bench",
-                     "--developers", "60", "--seed", "1")
-        print(f"generated {events:,} events in {time.monotonic() - started:.0f} s")
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    org = Organization.objects.get(slug="bench")
     owner, _ = User.objects.get_or_create(email="owner@bench.example", defaults={"organization": org})
     Membership.objects.get_or_create(organization=org, user=owner, team=None, defaults={"role": Role.OWNER})
     token = ApiToken(organization=org, user=owner, scopes=["events:read"])
@@ -92,8 +75,7 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="measure the existing dataset")
     parser.add_argument("--no-export", action="store_true")
     args = parser.parse_args()
-    db_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kt_bench_query")
-    token = prepare(db_url, args.events, args.reuse)
+    token = prepare(args.events, args.reuse)
 
     from django.test import Client
 

@@ -44,7 +44,15 @@ class Escalation(models.Model):
     class Meta:
         ordering = ["created_at", "id"]  # the queue is oldest first
         constraints = [models.UniqueConstraint(fields=["organization", "dedupe_key"], name="escalation_dedupe")]
-        indexes = [models.Index(fields=["team", "status", "created_at"], name="escalation_queue")]
+        # The queue and its counts span every visible team: org-leading indexes are read in
+        # order and stop after a page (a team-leading one with `team_id IN (…)` sorts all
+        # matches: 150 ms for 60,000 open escalations); the trailing team column lets counts
+        # read the index alone (docs/scaling.md).
+        indexes = [
+            models.Index(fields=["team", "status", "created_at"], name="escalation_queue"),
+            models.Index(fields=["organization", "status", "created_at", "id", "team"], name="escalation_org_queue"),
+            models.Index(fields=["organization", "created_at", "id", "team"], name="escalation_org_created"),
+        ]
 
     def __str__(self):
         return f"{self.policy} {self.status} ({self.event_id or self.dedupe_key})"

@@ -3,9 +3,12 @@
 Developers with uneven activity, a working-hours rhythm, a realistic model mix,
 token counts and latencies by model, and policy outcomes in the proportions of
 a tuned rollout (mostly allowed; some redactions, blocks, escalations, errors).
-Rows go straight into the log (COPY on PostgreSQL, flat memory), then both
-rollups and the budget state are rebuilt from the log for the covered hours, so
-`group_by` agrees with raw counts exactly.
+Rows go straight into the log (COPY on PostgreSQL, flat memory), then the
+rollups, the budget state and the escalations are rebuilt from the log for the
+covered hours, so `group_by` agrees with raw counts exactly and the Console
+has everything ingest would have written. Escalations older than a week are
+triaged (confirmed, dismissed as false positive or resolved), as a team that
+works its queue would have left them.
 """
 
 from __future__ import annotations
@@ -180,6 +183,7 @@ def generate_events(*, org: Organization, count: int, days: int, developers: int
         _write(buffer_events, buffer_entries)
         written += len(buffer_events)
     rollups_rebuild(org, start, end + timedelta(days=1))
+    escalations_open_from_log(org, start, end + timedelta(days=1), triaged_before=end - timedelta(days=7))
     from apps.costs.services import budget_recompute_month
 
     for team in Team.objects.filter(organization=org):
@@ -236,3 +240,32 @@ def rollups_rebuild(org: Organization, start: datetime, end: datetime) -> None:
             f"GROUP BY e.organization_id, p.team_id, {hour.format('p.ts')}, p.name, p.type, p.action",
             params,
         )
+
+
+def escalations_open_from_log(org: Organization, start: datetime, end: datetime, *, triaged_before: datetime) -> int:
+    """One escalation per `escalate` policy entry of `org` in [start, end), as ingest opens
+    them (idempotent on the dedupe key). Those of events before `triaged_before` are
+    triaged, picked by the last character of the random ULID part: ~30 % dismissed as
+    false positives, the rest confirmed or resolved, three hours after the event."""
+    if connection.vendor == "postgresql":
+        later = "p.ts + interval '3 hours'"
+    else:
+        later = "strftime('%%Y-%%m-%%d %%H:%%M:%%f', p.ts, '+3 hours')"
+    triaged = "p.ts < %s"
+    adapt = connection.ops.adapt_datetimefield_value
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO escalations_escalation (organization_id, team_id, kind, event_id, event_ts, user_id, policy, "
+            "policy_type, score, reasons, findings, status, note, dedupe_key, created_at, updated_at, triaged_at) "
+            "SELECT e.organization_id, p.team_id, 'policy', p.event_id, p.ts, e.user_id, p.name, p.type, p.score, "
+            "p.reasons, p.findings, "
+            f"CASE WHEN NOT {triaged} THEN 'open' WHEN substr(p.event_id, 26, 1) <= '9' THEN 'dismissed' "
+            "WHEN substr(p.event_id, 26, 1) <= 'M' THEN 'confirmed' ELSE 'resolved' END, '', "
+            "'event:' || p.event_id || ':' || p.name, p.ts, "
+            f"CASE WHEN {triaged} THEN {later} ELSE p.ts END, CASE WHEN {triaged} THEN {later} END "
+            "FROM events_policyentry p JOIN events_event e ON e.id = p.event_id AND e.ts = p.ts "
+            "WHERE e.organization_id = %s AND p.action = 'escalate' AND p.ts >= %s AND p.ts < %s "
+            "ON CONFLICT DO NOTHING",
+            [adapt(triaged_before)] * 3 + [org.pk, adapt(start), adapt(end)],
+        )
+        return cursor.rowcount

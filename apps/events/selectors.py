@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from apps.gateways.models import Gateway
 from apps.tenancy.models import Role, Team, User
 from apps.tenancy.scope import Scope
 
-from .models import Event, PolicyEntry, PolicyRollup, UsageDailyRollup, UsageRollup
+from .models import Action, Event, PolicyEntry, PolicyRollup, UsageDailyRollup, UsageRollup
 from .ulids import ulid_datetime
 
 GROUP_KEYS = ("user", "model", "team", "gateway", "policy", "action", "day", "hour", "key")
@@ -147,14 +148,130 @@ def before_cursor(queryset, cursor: str):
     return queryset.filter(Q(ts__lt=moment) | Q(ts=moment, id__lt=cursor))
 
 
-def event_page(queryset, *, scope: Scope, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
-    if cursor:
-        queryset = before_cursor(queryset, cursor)
-    rows = list(queryset.order_by("-ts", "-id").values(*EVENT_FIELDS)[: limit + 1])
+def event_page(queryset, *, scope: Scope, limit: int, cursor: str | None,
+               entries: "EntryMatch | None" = None) -> tuple[list[dict], str | None]:
+    """The newest `limit` events of `queryset` (older than `cursor`) that also have
+    a policy entry matching `entries`, and the next page's cursor."""
+    if entries is not None and entries.walkable():
+        rows = _walk_entries(queryset, entries, limit + 1, cursor)
+    else:
+        if entries is not None:
+            queryset = queryset.filter(id__in=entries.event_ids())
+        if cursor:
+            queryset = before_cursor(queryset, cursor)
+        rows = list(queryset.order_by("-ts", "-id").values(*EVENT_FIELDS)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1]["id"] if more and rows else None
     return events_as_dicts(rows, scope), next_cursor
+
+
+@dataclass(frozen=True)
+class EntryMatch:
+    """Events with a policy entry of this policy (name or type) and/or entry action,
+    in these teams and times: the `policy` filter, and `action=escalate|redact|log`."""
+
+    policy: str | None = None
+    action: str | None = None
+    team_ids: tuple | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def event_ids(self):
+        """The matching entries' event ids, as a subquery."""
+        entries = PolicyEntry.objects.all()
+        if self.team_ids is not None:
+            entries = entries.filter(team_id__in=self.team_ids)
+        if self.policy:
+            entries = entries.filter(Q(name=self.policy) | Q(type=self.policy))
+        if self.action:
+            entries = entries.filter(action=self.action)
+        if self.since:
+            entries = entries.filter(ts__gte=self.since)
+        if self.until:
+            entries = entries.filter(ts__lt=self.until)
+        return entries.values("event_id")
+
+    def walkable(self) -> bool:
+        """Can the `(team, name|type, action, ts DESC)` indexes hand out the matches newest first?"""
+        return connection.vendor == "postgresql" and bool(self.team_ids) and bool(self.policy or self.action)
+
+    @cached_property
+    def index_keys(self) -> dict[str, list[tuple]]:
+        """(team, action, value) to look up in the name and in the type index. Without a
+        policy, the types that took `action` in the window come from the policy rollup
+        (written with the entries, so it lists every one)."""
+        actions = [self.action] if self.action else list(Action.values)
+        if self.policy:
+            keys = [(team, action, self.policy) for team in self.team_ids for action in actions]
+            return {"name": keys, "type": keys}
+        rollup = PolicyRollup.objects.filter(team_id__in=self.team_ids, action=self.action)
+        if self.since:
+            rollup = rollup.filter(hour__gte=self.since.replace(minute=0, second=0, microsecond=0))
+        if self.until:
+            rollup = rollup.filter(hour__lt=self.until)
+        types = rollup.values_list("team_id", "policy_type").distinct().order_by()
+        return {"name": [], "type": [(team, self.action, type_) for team, type_ in types]}
+
+    def newest(self, count: int, before: tuple | None) -> list[tuple]:
+        """The newest `count` matching entries strictly before `before` = (ts, event_id), as
+        (ts, event_id) newest first (an event with two matching entries appears twice).
+
+        One ordered index scan per (team, action, name or type), each stopping after
+        `count` rows; the `LATERAL` keeps the plan the same size whatever the number of
+        keys. Collecting the whole window's matches first (the subquery form) took
+        575 ms at 10 M events for a week of `policy=content-filter&action=block`."""
+        conditions, params = [], []
+        if self.since:
+            conditions.append("p.ts >= %s")
+            params.append(self.since)
+        if self.until:
+            conditions.append("p.ts < %s")
+            params.append(self.until)
+        if before:
+            conditions.append("p.ts <= %s AND (p.ts < %s OR p.event_id < %s)")
+            params += [before[0], before[0], before[1]]
+        where = "".join(f" AND {c}" for c in conditions)
+        branches, branch_params = [], []
+        for column, keys in self.index_keys.items():
+            if not keys:
+                continue
+            teams, actions, values = (list(column_values) for column_values in zip(*keys))
+            branches.append(
+                "SELECT c.ts, c.event_id FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS k(team_id, action, v), "
+                "LATERAL (SELECT p.ts, p.event_id FROM events_policyentry p WHERE p.team_id = k.team_id "
+                f"AND p.action = k.action AND p.{column} = k.v{where} ORDER BY p.ts DESC, p.event_id DESC LIMIT %s) c")
+            branch_params += [teams, actions, values, *params, count]
+        if not branches:
+            return []
+        sql = f"SELECT ts, event_id FROM ({' UNION ALL '.join(branches)}) m ORDER BY ts DESC, event_id DESC LIMIT %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*branch_params, count])
+            return cursor.fetchall()
+
+
+def _walk_entries(queryset, entries: EntryMatch, want: int, cursor: str | None) -> list[dict]:
+    """Up to `want` events of `queryset`, newest first, found by walking the matching
+    policy entries newest first and loading their events a batch at a time: the
+    cost follows the page, not the number of matches in the window."""
+    before = (ulid_datetime(cursor), cursor) if cursor else None
+    rows, seen, batch = [], set(), want
+    while len(rows) < want:
+        matches = entries.newest(batch, before)
+        ids = []
+        for _, event_id in matches:
+            if event_id not in seen:  # an event with two matching entries comes twice
+                seen.add(event_id)
+                ids.append(event_id)
+        if ids:
+            found = {row["id"]: row for row in queryset.filter(
+                id__in=ids, ts__gte=matches[-1][0], ts__lte=matches[0][0]).values(*EVENT_FIELDS)}
+            rows += [found[event_id] for event_id in ids if event_id in found]
+        if len(matches) < batch:
+            break  # no older matches
+        before = matches[-1]
+        batch = min(batch * 4, 5000)  # the other filters rejected some: take bigger steps
+    return rows[:want]
 
 
 # --------------------------------------------------------------------------

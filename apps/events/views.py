@@ -2,6 +2,7 @@
 the event detail (DESIGN §9). One FilterSet (apps.events.api.filters) drives
 both this table and /v1/events; the CSV export is the API's streaming export."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -59,15 +60,18 @@ class EventListView(EventFilteredView):
     def get_context_data(self, **kwargs):
         rows, next_cursor, error = [], None, ""
         if self.filterset.is_valid():
-            queryset = self.filterset.qs
+            queryset, entries = self.filterset.page_source()
             newer_than = self.request.GET.get("newer_than", "")
             moment = ulid_datetime(newer_than) if newer_than else None
             if moment is not None:
                 queryset = queryset.filter(ts__gte=moment, id__gt=newer_than.upper())
+                if entries is not None:  # the entry walk stops at the tail's start too
+                    entries = replace(entries, since=max(moment, entries.since or moment))
             cursor = self.request.GET.get("cursor") or None
             if cursor and ulid_datetime(cursor) is None:
                 cursor, error = None, "That page link is out of date; showing the newest events."
-            rows, next_cursor = event_page(queryset, scope=self.scope, limit=PAGE_SIZE, cursor=cursor)
+            rows, next_cursor = event_page(queryset, entries=entries, scope=self.scope, limit=PAGE_SIZE,
+                                           cursor=cursor)
         else:
             field, message = self.filterset.first_error()
             error = f"{field}: {message}"

@@ -26,7 +26,7 @@ from keeptrusts.gateway import budget as budget_mod
 from keeptrusts.gateway.config import DETECTORS, EMPTY, ConfigError, ControlPlaneConfig, GatewayState, TeamState, load_keys_file, load_policy_file
 from keeptrusts.gateway.events import ControlPlaneSink, JsonlSink
 from keeptrusts.gateway.metrics import Metrics
-from keeptrusts.gateway.ratelimit import AuthFailureThrottle, MemoryRateLimiter, RedisRateLimiter
+from keeptrusts.gateway.ratelimit import AuthFailureThrottle, MemoryCounters, RateLimits, RedisCounters
 from keeptrusts.gateway import upstream as upstream_mod
 from keeptrusts.gateway.upstream import Upstream
 from keeptrusts.policy import PolicySet
@@ -144,7 +144,7 @@ class Gateway:
         self.state = GatewayState(excerpt_mode=settings.excerpt_mode)
         self.upstream = Upstream(settings.upstream_url, settings.upstream_api_key, timeout=settings.upstream_timeout)
         self.auth_throttle = AuthFailureThrottle(settings.auth_failure_limit)
-        self.rate_limiter = RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
+        self.rate_limiter = RateLimits(RedisCounters(settings.redis_url) if settings.redis_url else MemoryCounters())
         self.control_session: aiohttp.ClientSession | None = None
         self.config: ControlPlaneConfig | None = None
         self.budgets = budget_mod.Budgets(api_url=settings.api_url if settings.connected else None, token=settings.gateway_token,
@@ -231,8 +231,7 @@ class Gateway:
         if self.sink:
             await self.sink.close()  # flush, or spool what cannot be sent
         await self.upstream.close()
-        if isinstance(self.rate_limiter, RedisRateLimiter):
-            await self.rate_limiter.close()
+        await self.rate_limiter.close()
         if self.control_session:
             await self.control_session.close()
 

@@ -1,9 +1,11 @@
-"""`rate_limit` policies (their arithmetic is `keeptrusts.policy.limits`) and failed-credential throttling.
+"""`rate_limit` policies and failed-credential throttling.
 
-Counters live in Redis when REDIS_URL is set, so replicas share them; otherwise in
-process memory. A request is counted when admitted; its tokens are added once the
-upstream reports usage, so `tokens_per_minute` stops the *next* request after the
-window's tokens are spent.
+One implementation of the sliding windows (`keeptrusts.policy.limits`: the keys a request
+reads and the decision over all its limits); only where the counters live differs. In Redis
+when REDIS_URL is set, so replicas share them (one MGET and one pipelined INCRBY + EXPIRE
+per request); otherwise in process memory. A request is counted when admitted; its tokens
+are added once the upstream reports usage, so `tokens_per_minute` stops the *next*
+request after the window's tokens are spent.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import time
 
 from keeptrusts.policy import MemoryCounterStore, RateCheck, RateLimit, RateLimiter
+from keeptrusts.policy.limits import rate_limit_admit, rate_limit_keys
 
 TTL_SECONDS = RateLimiter.TTL
 
@@ -19,57 +22,63 @@ def scope_id(limit: RateLimit, key_id: str, user: str, team: str) -> str:
     return {"key": key_id, "user": user, "team": team}.get(limit.scope, key_id)
 
 
-class MemoryRateLimiter:
-    def __init__(self) -> None:
-        self.limiter = RateLimiter(MemoryCounterStore())
+class RateLimits:
+    """The gateway's `rate_limit` policies on a counter store (`MemoryCounters` or `RedisCounters`)."""
+
+    def __init__(self, counters) -> None:
+        self.counters = counters
 
     async def admit(self, limits, key_id: str, user: str, team: str) -> list[tuple[RateLimit, RateCheck]]:
-        checks = [(limit, self.limiter.hit(limit, scope_id(limit, key_id, user, team))) for limit in limits]
-        return [(limit, check) for limit, check in checks if check.limited]
+        """The limits this request reaches (block or log); it is counted unless one blocks it."""
+        now = time.time()
+        scoped = [(limit, scope_id(limit, key_id, user, team)) for limit in limits]
+        counts = await self.counters.read(rate_limit_keys(scoped, now), now)
+        reached, to_count = rate_limit_admit(scoped, counts, now)
+        if to_count:
+            await self.counters.add([(key, 1) for key in to_count], now)
+        return reached
 
     async def add_tokens(self, limits, key_id: str, user: str, team: str, tokens: int) -> None:
-        for limit in limits:
-            self.limiter.record_tokens(limit, scope_id(limit, key_id, user, team), tokens)
+        now = time.time()
+        await self.counters.add([(limit.bucket_keys(scope_id(limit, key_id, user, team), now, "tokens")[0], tokens)
+                                 for limit in limits], now)
+
+    async def close(self) -> None:
+        await self.counters.close()
 
 
-class RedisRateLimiter:
-    """The same sliding windows with the counters in Redis: two pipelined round trips per request."""
+class MemoryCounters:
+    """Counters in this process (one gateway, or each worker on its own)."""
+
+    def __init__(self) -> None:
+        self.store = MemoryCounterStore()
+
+    async def read(self, keys: list[str], now: float) -> list[int]:
+        return [self.store.get(key, now) for key in keys]
+
+    async def add(self, increments: list[tuple[str, int]], now: float) -> None:
+        for key, amount in increments:
+            self.store.incr(key, amount, TTL_SECONDS, now)
+
+    async def close(self) -> None:
+        pass
+
+
+class RedisCounters:
+    """Counters in Redis, shared by every gateway replica; each expires after two windows."""
 
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis
 
         self.redis = redis.from_url(url)
 
-    async def admit(self, limits, key_id: str, user: str, team: str) -> list[tuple[RateLimit, RateCheck]]:
-        now = time.time()
-        pipe = self.redis.pipeline(transaction=False)
-        for limit in limits:
-            ident = scope_id(limit, key_id, user, team)
-            pipe.mget(*limit.bucket_keys(ident, now, "requests"), *limit.bucket_keys(ident, now, "tokens"))
-        counts = await pipe.execute()
-        over, admitted = [], []
-        for limit, values in zip(limits, counts):
-            requests_now, requests_before, tokens_now, tokens_before = (int(v or 0) for v in values)
-            check = limit.decide(now, requests=(requests_now, requests_before), tokens=(tokens_now, tokens_before))
-            if check.limited:
-                over.append((limit, check))
-            if check.action != "block":
-                admitted.append(limit)
-        if admitted and not any(check.action == "block" for _, check in over):
-            pipe = self.redis.pipeline(transaction=False)
-            for limit in admitted:
-                key = limit.bucket_keys(scope_id(limit, key_id, user, team), now, "requests")[0]
-                pipe.incrby(key, 1)
-                pipe.expire(key, TTL_SECONDS)
-            await pipe.execute()
-        return over
+    async def read(self, keys: list[str], now: float) -> list[int]:
+        return [int(value or 0) for value in await self.redis.mget(keys)]
 
-    async def add_tokens(self, limits, key_id: str, user: str, team: str, tokens: int) -> None:
-        now = time.time()
+    async def add(self, increments: list[tuple[str, int]], now: float) -> None:
         pipe = self.redis.pipeline(transaction=False)
-        for limit in limits:
-            key = limit.bucket_keys(scope_id(limit, key_id, user, team), now, "tokens")[0]
-            pipe.incrby(key, tokens)
+        for key, amount in increments:
+            pipe.incrby(key, amount)
             pipe.expire(key, TTL_SECONDS)
         await pipe.execute()
 

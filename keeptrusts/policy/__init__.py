@@ -16,7 +16,8 @@ For integrators (the gateway, the Console, `kt policy`)::
         limit.alert_crossed(before, after)     # + AlertLatch().fire_once(name, scope_id, "2026-11")
     for limit in policy_set.rate_limits:       # keeptrusts.policy.limits.RateLimit
         check = rate_limiter.hit(limit, scope_id, estimated_tokens)    # .action, .retry_after
-        # RateLimiter(MemoryCounterStore()) in process; with Redis use limit.bucket_keys() + limit.decide()
+        # RateLimiter(MemoryCounterStore()) in process; elsewhere (Redis) read limits.rate_limit_keys(),
+        # decide with limits.rate_limit_admit() and increment what it returns (keeptrusts.gateway.ratelimit)
 
     # Input: a prompt string, a list of strings (embeddings) or chat messages
     decision = policy_set.evaluate_input(messages)

@@ -138,7 +138,8 @@ class Decision:
     _source: str = ""
     _sensitive: list[Span] = field(default_factory=list)
     _detectors: "Detectors | None" = None  # to redact excerpts the policies did not cover
-    _covered: bool = False  # a pii-detector (all types) and a dlp-filter (all detectors) ran on the text
+    # What no policy scanned the text for (without error): PII entity types, and whether secrets.
+    _gaps: "tuple[frozenset[str], bool]" = (ALL_ENTITY_TYPES, True)
 
     @property
     def blocked(self) -> bool:
@@ -162,10 +163,13 @@ class Decision:
         Returns '' when a detector fails: no excerpt rather than an unredacted one."""
         head = self._source[: limit + EXCERPT_MARGIN]
         spans = [s for s in self._sensitive if s.start < len(head)]
-        if not self._covered and self._detectors is not None:
-            try:
-                spans += self._detectors.detect("pii", head, (ALL_ENTITY_TYPES,), phase=self.phase).spans
-                spans += self._detectors.detect("secrets", head, (None, ()), phase=self.phase).spans
+        entity_types, secrets = self._gaps
+        if (entity_types or secrets) and self._detectors is not None:
+            try:  # only what the policies did not look for
+                if entity_types:
+                    spans += self._detectors.detect("pii", head, (entity_types,), phase=self.phase).spans
+                if secrets:
+                    spans += self._detectors.detect("secrets", head, (None, ()), phase=self.phase).spans
             except Exception:  # noqa: BLE001 - fail closed
                 return ""
         spans = [Span(s.start, min(s.end, len(head)), s.type) for s in spans]  # an entity cut at the edge is still hidden
@@ -284,16 +288,17 @@ class PolicySet:
             text, messages = pieces.text, pieces.original_messages()
         action = wire.strongest_action(r.action for r in results)
         return Decision(phase, action, results, placeholders, text, messages, pieces.text, sensitive,
-                        self.detectors, covers_all_sensitive(self.policies_for(phase), results))
+                        self.detectors, sensitive_gaps(self.policies_for(phase), results))
 
 
-def covers_all_sensitive(policies, results) -> bool:
-    """Whether every PII entity type and every secret detector already ran (without error) on the text."""
+def sensitive_gaps(policies, results) -> tuple[frozenset[str], bool]:
+    """What no policy already scanned the text for (without error): the PII entity types, and whether
+    secrets (a dlp-filter with every detector) — what a redacted excerpt still has to look for."""
     failed = {r.name for r in results if r.error}
     ran = [p for p in policies if p.name not in failed]
-    pii = any(p.type == "pii-detector" and set(p.options["entity_types"]) >= set(ENTITY_TYPES) for p in ran)
-    dlp = any(p.type == "dlp-filter" and not p.options["detectors"] for p in ran)
-    return pii and dlp
+    scanned = {t for p in ran if p.type == "pii-detector" for t in (p.options["entity_types"] or ENTITY_TYPES)}
+    secrets = not any(p.type == "dlp-filter" and not p.options["detectors"] for p in ran)
+    return ALL_ENTITY_TYPES - scanned, secrets
 
 
 def _is_glob(pattern: str) -> bool:

@@ -12,9 +12,11 @@ rate_limit
     A sliding window over two fixed one-minute buckets (the previous bucket is
     weighted by how much of it still overlaps the last 60 s), as Cloudflare and
     Envoy do: O(1) memory per scope, no per-request timestamps. The arithmetic
-    is pure (`RateLimit.bucket_keys`, `RateLimit.decide`) so the gateway can
-    keep the counters in Redis (INCRBY + EXPIRE) or in process memory
-    (`MemoryCounterStore`, `RateLimiter`).
+    is pure (`RateLimit.bucket_keys`, `RateLimit.decide`, and for all the limits
+    of one request `rate_limit_keys` + `rate_limit_admit`), so the counters can
+    live anywhere: the gateway keeps them in Redis (MGET, INCRBY + EXPIRE) or in
+    process memory (`MemoryCounterStore`); `RateLimiter` is the same on a
+    synchronous store.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from typing import Sequence
 
 WINDOW_SECONDS = 60
 
@@ -157,6 +160,38 @@ def _retry_after(limit: int, current: int, previous: int, cost: int, now: float)
     return max(1, math.ceil(fraction * WINDOW_SECONDS - into))
 
 
+def rate_limit_keys(scoped: Sequence[tuple[RateLimit, str]], now: float) -> list[str]:
+    """The counters one request reads: per (limit, scope id), the current and previous minute of
+    requests, then of tokens — four keys per limit, in order."""
+    keys: list[str] = []
+    for limit, scope_id in scoped:
+        keys += limit.bucket_keys(scope_id, now, "requests") + limit.bucket_keys(scope_id, now, "tokens")
+    return keys
+
+
+def rate_limit_admit(scoped: Sequence[tuple[RateLimit, str]], counts: Sequence[int], now: float,
+                     estimated_tokens: int = 0) -> tuple[list[tuple[RateLimit, RateCheck]], list[str]]:
+    """Decide every limit of one request from the counts read at `rate_limit_keys`.
+
+    Returns the limits reached (their action block or log) and the request counters to increment:
+    those of the limits that let the request through — none when any limit blocks it, since a
+    rejected request does not use up anybody's window."""
+    reached: list[tuple[RateLimit, RateCheck]] = []
+    to_count: list[str] = []
+    blocked = False
+    for index, (limit, scope_id) in enumerate(scoped):
+        requests_now, requests_before, tokens_now, tokens_before = counts[4 * index: 4 * index + 4]
+        check = limit.decide(now, requests=(requests_now, requests_before), tokens=(tokens_now, tokens_before),
+                             cost_tokens=estimated_tokens)
+        if check.limited:
+            reached.append((limit, check))
+        if check.action == "block":
+            blocked = True
+        else:
+            to_count.append(limit.bucket_keys(scope_id, now, "requests")[0])
+    return reached, [] if blocked else to_count
+
+
 class MemoryCounterStore:
     """Process-memory counters with expiry, for a gateway without Redis. Thread-safe."""
 
@@ -195,22 +230,20 @@ class RateLimiter:
         self.store = store or MemoryCounterStore()
         self.clock = clock
 
-    def _counts(self, limit: RateLimit, scope_id: str, counter: str, now: float) -> tuple[int, int]:
-        current, previous = limit.bucket_keys(scope_id, now, counter)
-        return self.store.get(current, now), self.store.get(previous, now)
+    def admit(self, scoped: Sequence[tuple[RateLimit, str]], estimated_tokens: int = 0) -> list[tuple[RateLimit, RateCheck]]:
+        """Check one request against several (limit, scope id); count it unless a limit blocks it.
+        Returns the limits reached."""
+        now = self.clock()
+        counts = [self.store.get(key, now) for key in rate_limit_keys(scoped, now)]
+        reached, to_count = rate_limit_admit(scoped, counts, now, estimated_tokens)
+        for key in to_count:
+            self.store.incr(key, 1, self.TTL, now)
+        return reached
 
     def hit(self, limit: RateLimit, scope_id: str, estimated_tokens: int = 0) -> RateCheck:
-        """Check one request; when it is let through (or only logged) count it."""
-        now = self.clock()
-        check = limit.decide(
-            now,
-            requests=self._counts(limit, scope_id, "requests", now) if limit.requests_per_minute else (0, 0),
-            tokens=self._counts(limit, scope_id, "tokens", now) if limit.tokens_per_minute else (0, 0),
-            cost_tokens=estimated_tokens,
-        )
-        if check.action != "block":
-            self.store.incr(limit.bucket_keys(scope_id, now, "requests")[0], 1, self.TTL, now)
-        return check
+        """Check one request against one limit; when it is let through (or only logged) count it."""
+        reached = self.admit([(limit, scope_id)], estimated_tokens)
+        return reached[0][1] if reached else RateCheck("allow", False, 0, None)
 
     def record_tokens(self, limit: RateLimit, scope_id: str, tokens: int):
         """Count the tokens a finished request used (prompt + completion)."""

@@ -25,7 +25,7 @@ the text was sent (lint warns about it).
 from __future__ import annotations
 
 from keeptrusts import wire
-from keeptrusts.policy.evaluate import Decision, PolicyResult, content_findings, covers_all_sensitive
+from keeptrusts.policy.evaluate import Decision, PolicyResult, content_findings, sensitive_gaps
 from keeptrusts.policy.redaction import Placeholders, non_overlapping, redact
 from keeptrusts.policy.schema import POLICY_TYPES
 from keeptrusts.policy.types import Span
@@ -122,7 +122,7 @@ class OutputGuard:
         sensitive = [s for p in self._streamed if p.type in ("pii-detector", "dlp-filter") for s in self._spans[p.name]]
         decision = Decision("output", action, results, self.placeholders, "".join(self._out), None,
                             self._text, sensitive, self.policy_set.detectors,
-                            covers_all_sensitive(self._streamed, results))
+                            sensitive_gaps(self._streamed, results))
         return tail, decision
 
     # -- internals ---------------------------------------------------------

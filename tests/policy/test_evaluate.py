@@ -7,6 +7,7 @@ import pytest
 
 from keeptrusts import wire
 from keeptrusts.policy import Detectors, PolicyError, PolicySet
+from keeptrusts.policy.schema import ENTITY_TYPES
 
 from .conftest import FULL, TEST_DETECTORS, content_detect, injection_detect, pii_detect, secrets_detect
 
@@ -149,6 +150,21 @@ def test_excerpt_is_redacted_even_without_pii_or_dlp_policies():
     decision = policy_set.evaluate_input("from alice@example.com key sk_live_abcdefgh1234")
     assert decision.action == "allow" and decision.text.startswith("from alice@")
     assert decision.excerpt() == "from [EMAIL_1] key [SECRET_1]"
+
+
+def test_excerpt_looks_only_for_what_the_policies_did_not():
+    asked = []
+
+    def pii(text, entity_types):
+        asked.append(set(entity_types))
+        return pii_detect(text, entity_types)
+
+    policy_set = PolicySet.from_yaml("policies:\n  - {name: emails, type: pii-detector, action: log, entity_types: [email]}\n"
+                                     "  - {name: secrets, type: dlp-filter, action: log}\n",
+                                     detectors=Detectors(pii=pii, secrets=secrets_detect))
+    decision = policy_set.evaluate_input("Alice Smith <alice@example.com> sk_live_abcdefgh1234")
+    assert decision.excerpt() == "[NAME_1] <[EMAIL_1]> [SECRET_1]"
+    assert asked == [{"email"}, set(ENTITY_TYPES) - {"email"}]
 
 
 def test_excerpt_hides_an_entity_cut_at_the_limit(policy_set):

@@ -68,6 +68,30 @@ def test_tokens_per_minute_counts_recorded_tokens():
     assert (check.action, check.which) == ("block", "tokens_per_minute")
 
 
+def test_a_request_one_limit_blocks_is_counted_by_none():
+    clock = Clock(1_000_040.0)
+    limiter = RateLimiter(MemoryCounterStore(), clock=clock)
+    per_key, per_team = RateLimit("per-key", requests_per_minute=1), RateLimit("per-team", requests_per_minute=3, scope="team")
+    assert limiter.admit([(per_key, "k1"), (per_team, "platform")]) == []
+    [(limit, check)] = limiter.admit([(per_key, "k1"), (per_team, "platform")])
+    assert (limit.name, check.action) == ("per-key", "block")
+    # The blocked request did not use up the team's window: two more requests from other keys fit.
+    assert limiter.admit([(per_key, "k2"), (per_team, "platform")]) == []
+    assert limiter.admit([(per_key, "k3"), (per_team, "platform")]) == []
+    [(limit, _)] = limiter.admit([(per_key, "k4"), (per_team, "platform")])
+    assert limit.name == "per-team"
+
+
+def test_a_logged_limit_counts_the_request_and_reports_it():
+    clock = Clock(1_000_040.0)
+    limiter = RateLimiter(MemoryCounterStore(), clock=clock)
+    watch = RateLimit("watch", requests_per_minute=1, action="log")
+    assert limiter.admit([(watch, "k")]) == []
+    [(_, check)] = limiter.admit([(watch, "k")])
+    assert (check.action, check.limited) == ("log", True)
+    assert limiter.store.get(watch.bucket_keys("k", clock.now, "requests")[0], clock.now) == 2
+
+
 def test_rate_limit_decide_is_pure_for_a_redis_backed_gateway():
     limit = RateLimit("rate", requests_per_minute=10)
     current, previous = limit.bucket_keys("key1", 120.5, "requests")

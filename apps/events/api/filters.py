@@ -11,7 +11,8 @@ from django.db.models import Q
 
 from keeptrusts import wire
 
-from ..models import Event, PolicyEntry
+from ..models import Event
+from ..selectors import EntryMatch
 
 RELATIVE = re.compile(r"^(\d+)\s*(m|h|d|w)$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -74,9 +75,26 @@ class EventFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, team_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.team_ids = team_ids  # bounds the policy-entry subquery to the visible teams
+        self.team_ids = team_ids  # bounds the policy-entry condition to the visible teams
+        self.entries: EntryMatch | None = None
+        self.event_level_qs = None
 
-    # The time bounds also bound the policy-entry subquery (partition pruning).
+    def filter_queryset(self, queryset):
+        """The event-level filters, then the policy-entry condition (`policy`, or an
+        entry-level `action`) as a subquery. `page_source` keeps the two apart, so a
+        page can walk the entries newest first instead of collecting the whole window."""
+        self.entries = None
+        self.event_level_qs = super().filter_queryset(queryset)
+        if self.entries is None:
+            return self.event_level_qs
+        return self.event_level_qs.filter(id__in=self.entries.event_ids())
+
+    def page_source(self):
+        """(event-level queryset, EntryMatch or None): what `selectors.event_page` pages through."""
+        self.qs  # noqa: B018 (runs the filters once)
+        return self.event_level_qs, self.entries
+
+    # The time bounds also bound the policy-entry condition (partition pruning).
     def filter_since(self, queryset, name, value):
         return queryset.filter(ts__gte=value)
 
@@ -90,27 +108,18 @@ class EventFilterSet(django_filters.FilterSet):
         if self.form.cleaned_data.get("policy"):
             return queryset  # applied together with the policy, on the same entry
         if value in ENTRY_ACTIONS:
-            return queryset.filter(id__in=self._entries(action=value))
+            self.entries = self._match(action=value)
+            return queryset
         return queryset.filter(action=value)  # block is the strongest action: event-level == entry-level
 
     def filter_policy(self, queryset, name, value):
-        entry_filter = {"action": self.form.cleaned_data["action"]} if self.form.cleaned_data.get("action") else {}
-        return queryset.filter(id__in=self._entries(policy=value, **entry_filter))
+        self.entries = self._match(policy=value, action=self.form.cleaned_data.get("action"))
+        return queryset
 
-    def _entries(self, *, policy=None, action=None):
+    def _match(self, *, policy=None, action=None) -> EntryMatch:
         data = self.form.cleaned_data
-        entries = PolicyEntry.objects.all()
-        if self.team_ids is not None:
-            entries = entries.filter(team_id__in=self.team_ids)
-        if policy:
-            entries = entries.filter(Q(name=policy) | Q(type=policy))
-        if action:
-            entries = entries.filter(action=action)
-        if data.get("since"):
-            entries = entries.filter(ts__gte=data["since"])
-        if data.get("until"):
-            entries = entries.filter(ts__lt=data["until"])
-        return entries.values("event_id")
+        return EntryMatch(policy=policy, action=action, since=data.get("since"), until=data.get("until"),
+                          team_ids=tuple(self.team_ids) if self.team_ids is not None else None)
 
     def first_error(self) -> tuple[str, str]:
         for field, errors in self.form.errors.items():

@@ -125,7 +125,8 @@ class EventListView(EventsBaseView):
                                filters={k: data.get(k) for k in FILTER_PARAMS if k not in ("since", "until")})
             groups = event_groups(scope=self.scope, query=query, base_events=filterset.qs)
             return json_response({"group_by": keys, "data": groups})
-        rows, next_cursor = event_page(filterset.qs, scope=self.scope, limit=limit, cursor=cursor)
+        events, entries = filterset.page_source()
+        rows, next_cursor = event_page(events, entries=entries, scope=self.scope, limit=limit, cursor=cursor)
         return json_response({"data": rows, "next_cursor": next_cursor})
 
 

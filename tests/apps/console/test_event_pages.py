@@ -209,3 +209,13 @@ def test_until_and_team_bound_the_table_like_the_api(login, owner, store, alice_
     body = login(owner).get(f"/events/?since=7d&until={until}&team=platform").content.decode()
     assert body.count('class="nowrap"') == 1 and sprint in body
     assert f"until={until.replace(':', '%3A')}" in body  # the CSV export keeps the bounds
+
+
+def test_live_tail_with_a_policy_filter_returns_only_newer_matches(login, manager, store, alice_key):
+    secrets = [{"name": "secrets", "type": "dlp-filter", "action": "block"}]
+    old = store(alice_key, action="block", policies=secrets, ago=timedelta(minutes=5))
+    new = store(alice_key, action="block", policies=secrets, ago=timedelta(seconds=1))
+    unmatched = store(alice_key, ago=timedelta(seconds=2))
+    body = login(manager).get(f"/events/?since=7d&policy=dlp-filter&newer_than={old}",
+                              HTTP_HX_REQUEST="true").content.decode()
+    assert new in body and unmatched not in body and old not in body.replace(f"newer_than={old}", "")

@@ -173,3 +173,46 @@ def test_repeated_bad_tokens_get_429_but_valid_tokens_keep_working(client, setti
     assert response.json()["error"]["code"] == "too_many_auth_failures"
     good = client.get("/v1/events", HTTP_AUTHORIZATION=f"Bearer {token_for(manager).plaintext}")
     assert good.status_code == 200
+
+
+def test_policy_filter_pages_newest_first_with_other_filters_and_duplicate_entries(
+        api, token_for, owner, gateway, alice_key, bob_key, org, payments):
+    """The policy filter walks matching entries newest first (PostgreSQL): every
+    match once, in order, across pages, after the event-level filters."""
+    from tests.factories import GatewayFactory
+
+    cf_a = {"name": "cf-a", "type": "content-filter", "action": "block", "findings": {"harmful": 1}}
+    cf_b = {**cf_a, "name": "cf-b"}
+    events = [make_event(alice_key, ago=timedelta(minutes=5 * i), action="block",
+                         model="gpt-4o" if i % 3 else "claude-sonnet-4",
+                         policies=[cf_a, cf_b] if i % 2 else [cf_a]) for i in range(40)]
+    events.append(make_event(alice_key, ago=timedelta(minutes=1), policies=[QUALITY_OK]))
+    redacted = [make_event(alice_key, ago=timedelta(minutes=5 * i + 2), action="redact",
+                           policies=[PII] if i % 2 else [{**PII, "name": "secrets", "type": "dlp-filter"}])
+                for i in range(9)]
+    assert ingest(gateway, events + redacted)["accepted"] == 50
+    bob_event = make_event(bob_key, ago=timedelta(minutes=7), action="block", policies=[cf_b])
+    ingest(GatewayFactory(organization=org, teams=[payments]), [bob_event])
+    token = token_for(owner)
+
+    def walk(**params):
+        seen, cursor = [], None
+        while True:
+            body = api(token, "/v1/events", since="7d", limit=4, **params,
+                       **({"cursor": cursor} if cursor else {})).json()
+            seen += [e["id"] for e in body["data"]]
+            cursor = body["next_cursor"]
+            if cursor is None:
+                return seen
+
+    everything = sorted([e["id"] for e in events[:40]] + [bob_event["id"]], reverse=True)
+    assert walk(policy="content-filter", action="block") == everything
+    assert walk(policy="content-filter") == everything
+    assert walk(policy="cf-b", action="block") == sorted(
+        [e["id"] for i, e in enumerate(events[:40]) if i % 2] + [bob_event["id"]], reverse=True)
+    gpt = [e["id"] for e in events[:40] if e["model"] == "gpt-4o"]
+    assert walk(policy="content-filter", model="gpt-4o", team="platform") == sorted(gpt, reverse=True)
+    assert walk(policy="content-filter", action="redact") == []
+    assert walk(action="redact") == sorted(e["id"] for e in redacted)[::-1]
+    until = (datetime.now(timezone.utc) - timedelta(minutes=5 * 4 + 3)).isoformat()
+    assert walk(action="redact", until=until) == sorted(e["id"] for e in redacted[5:])[::-1]

@@ -28,3 +28,29 @@ def test_unknown_org_is_a_clear_error(db):
     Organization.objects.create(name="Acme", slug="acme")
     with pytest.raises(CommandError, match="seed_demo"):
         call_command("generate_events", "--org", "nope", "--count", "1")
+
+
+def test_generated_escalate_entries_fill_the_queue_and_older_ones_are_triaged(org, platform, payments, manager):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.escalations.models import Escalation
+
+    call_command("generate_events", "--count", "3000", "--days", "14", "--org", "acme", "--developers", "12",
+                 "--seed", "7")
+    escalate_entries = PolicyEntry.objects.filter(event__organization=org, action="escalate")
+    escalations = Escalation.objects.filter(organization=org, kind=Escalation.Kind.POLICY)
+    assert escalations.count() == escalate_entries.count() > 20
+    week_ago = timezone.now() - timedelta(days=7)
+    recent = escalations.filter(event_ts__gte=week_ago)
+    assert set(recent.values_list("status", flat=True)) == {"open"}
+    older = escalations.filter(event_ts__lt=week_ago)
+    assert set(older.values_list("status", flat=True)) == {"confirmed", "dismissed", "resolved"}
+    assert not older.filter(triaged_at__isnull=True).exists()
+    one = escalations.first()
+    event = Event.objects.get(id=one.event_id)
+    assert (one.team_id, one.user_id, one.event_ts) == (event.team_id, event.user_id, event.ts)
+    # Running it again adds traffic, never a second escalation for the same entry.
+    call_command("generate_events", "--count", "500", "--days", "14", "--org", "acme", "--seed", "8")
+    assert escalations.count() == escalate_entries.count()
