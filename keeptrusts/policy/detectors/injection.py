@@ -369,7 +369,7 @@ _RISKY_ACTION = (
     r"(?:ignore|disregard|forget|override|bypass|stop|skip|drop|instead|do not|don'?t|never|always|send|forward|email|e-mail|wire|transfer|pay|delete|remove|erase|wipe|close|resolve|reopen|reclassify|re-?assign|assign|escalate"
     r"|approve|merge|accept|reject|deny|grant|mark|flag|label|classify|rate|score|rank|recommend|endorse|praise|promote|insert|add|include|inject|append|embed|execute|run|call|invoke|visit|open|click|navigate|browse|fetch|download|upload"
     r"|post|publish|reveal|disclose|leak|print|output|dump|list|show|display|expose|share|exfiltrate|copy|paste|tell|say|reply|respond|answer|state|claim|report|write|omit|hide|conceal|suppress|exclude|ask|request|collect|change|modify"
-    r"|update|replace|rewrite|create|book|buy|purchase|order|cancel|unsubscribe|disable|enable|turn off|switch off|act|pretend|treat|consider|confirm|use|previous instructions|your (?:task|instructions|rules|previous)|the user)"
+    r"|update|replace|rewrite|create|book|buy|purchase|order|cancel|unsubscribe|disable|enable|turn off|switch off|act|pretend|treat|consider|confirm|use|push|commit|deploy|install|curl|wget|switch|previous instructions|your (?:task|instructions|rules|previous)|the user)"
 )
 
 # --- third round: structure, not phrases --------------------------------------------------------
@@ -381,7 +381,8 @@ _RISKY_ACTION = (
 _AI_TARGET = (
     r"(?:instructions?|instruction set|directives?|directions|guidelines|guidance|guardrails|(?:system |setup |initial |original )?prompts?|pre-?prompt|preamble"
     r"|system (?:message|prompt)|programming|conditioning|training|alignment|persona|principles|briefing|safety (?:rules|guidelines|training|filters|measures|settings|protocols|policies)"
-    r"|content (?:polic(?:y|ies)|guidelines|rules|filters?|restrictions)|ethical (?:guidelines|rules|constraints)|morals?|ethics|restrictions|constraints|safeguards|limitations|initiali[sz]ation(?: text| prompt)?)"
+    r"|content (?:polic(?:y|ies)|guidelines|rules|filters?|restrictions)|ethical (?:guidelines|rules|constraints)|morals?|ethics|restrictions|constraints|safeguards|limitations|initiali[sz]ation(?: text| prompt)?"
+    r"|safety (?:checks|features|mechanisms|layers?|systems))"
 )
 _ANY_TARGET = rf"(?:{_AI_TARGET}|(?:the\s+)?(?:system|developer|initial|original|hidden|operator)\s+(?:prompt|message|instructions)|rules?|polic(?:y|ies)|settings|config(?:uration)?|set-?up|limits|orders|commands|filters?|boundaries|protocols|context|task|assignment|role|(?:operating\s+)?parameters|behaviou?r)"
 _PRIOR = r"(?:previous|prior|earlier|preceding|above|aforementioned|foregoing|original|initial|old|former|existing|default|first|system|developer'?s?|operator'?s?|pre-?set|built-?in|hidden|standing|current|underlying|baseline|core)"
@@ -401,7 +402,9 @@ _OVERRIDE_VERBS = (
 )
 _NULLIFIED = (
     r"(?:no longer (?:apply|applies|valid|relevant|in (?:effect|force|place)|matters?|counts?|binding|active|exists?|stand|needed|required|in use)|(?:don'?t|do not|doesn'?t|does not) (?:apply|matter|count|exist|bind you)"
-    r"|(?:(?:now|hereby|officially|henceforth|effectively|completely|entirely|fully|temporarily|all|also)\s+)?(?:void|null(?: and void)?|cancel+ed|revoked|obsolete|outdated|out of date|superseded|overridden|overruled|replaced|invalid(?:ated)?|expired|lifted|suspended|waived|rescinded|deactivated|disabled|switched off|turned off|paused|removed|gone|irrelevant|cleared|reset|wiped|deleted|withdrawn|retired|deprecated|not (?:binding|in effect|applicable|relevant|valid|active|real)|out the window|a (?:test|joke|lie|mistake|decoy)|fake|wrong|meaningless|inapplicable|not relevant to (?:me|us|this)))"
+    r"|no longer (?:a )?part of (?:your|the) (?:design|programming|configuration|system|training|instructions)"
+    r"|(?:(?:now|hereby|officially|henceforth|effectively|completely|entirely|fully|temporarily|all|also)\s+)?(?:void|null(?: and void)?|cancel+ed|revoked|obsolete|outdated|out of date|superseded|overridden|overruled|replaced|invalid(?:ated)?|expired|lifted|suspended|waived|rescinded|deactivated|disabled|switched off|turned off|paused|removed|gone|irrelevant|cleared|reset|wiped|deleted|withdrawn|retired|deprecated|not (?:binding|in effect|applicable|relevant|valid|active|real)|out the window|a (?:test|joke|lie|mistake|decoy)|fake|wrong|meaningless|inapplicable|not relevant to (?:me|us|this)|discarded|scrapped|retracted|abandoned|moot|over|finished"
+    r"|(?:from|written by|planted by) an? (?:impostor|imposter|attacker|hacker|fake|prankster|test)|not (?:from|written by) (?:your|the) (?:real )?(?:developers?|operators?|owners?|creators?)))"
 )
 # Filler allowed between a directive and its verdict: who gave it, when ("…you were loaded with earlier").
 _FILLER = (
@@ -413,7 +416,8 @@ _FILLER = (
 _NULLIFIED_WORDS = tuple(
     "longer apply applies matter matters count counts exist void null cancelled canceled revoked obsolete outdated superseded overridden overruled replaced invalid invalidated "
     "expired lifted suspended waived rescinded deactivated disabled switched turned paused removed gone irrelevant cleared reset wiped deleted withdrawn retired deprecated "
-    "binding effect applicable relevant valid active real window test joke lie mistake decoy fake wrong meaningless inapplicable date".split())
+    "binding effect applicable relevant valid active real window test joke lie mistake decoy fake wrong meaningless inapplicable date discarded scrapped retracted abandoned moot over "
+    "finished impostor imposter attacker hacker prankster".split())
 
 _STRUCTURE_SIGNALS: list[_Signal] = [
     # verb + the model's directives: "set aside the rules you were given", "stop following your setup prompt"
@@ -439,7 +443,7 @@ _STRUCTURE_SIGNALS: list[_Signal] = [
         rf"|\bnothing\s+(?:that\s+)?(?:you(?:'ve| have)?\s+(?:were|been|was)?\s*(?:told|given|taught|instructed)|(?:was\s+)?(?:said|written|stated)|(?:came|comes))\s+(?:\w+\s+){{0,4}}?(?:matters|applies|counts|is binding|is valid|holds)")),
     # "your real task is …", "the correct instructions are: …"
     _Signal("instruction_override", 0.6, ("real", "true", "actual", "only", "sole", "correct", "genuine", "new", "updated", "revised"), _Source(
-        r"\b(?:your|the)\s+(?:real|true|actual|only|sole|correct|genuine)\s+(?:task|job|goal|objective|mission|purpose|instructions?|directives?|rules?|role|function|assignment|orders)\s*(?:is|are|will be|now is|is now|from now on is|:)")),
+        r"\b(?:your|the)\s+(?:real|true|actual|only|sole|correct|genuine)\s+(?:task|job|goal|objective|mission|purpose|instructions?|directives?|rules?|role|function|assignment|orders|request|question|ask|priority)\s*(?:is|are|will be|now is|is now|from now on is|:)")),
     _Signal("instruction_override", 0.4, ("new", "updated", "revised", "override"), _Source(
         r"\b(?:your|the)\s+(?:new|updated|revised|override)\s+(?:task|job|goal|objective|mission|purpose|instructions?|directives?|rules?|role|orders)\s*(?:is|are|will be|now is|is now|:)|\bnew (?:directives?|instructions?|policy|orders?)\s*(?:from [\w ]{1,30})?[:]")),
     # loyalty transfer: "obey me instead", "stop obeying your developers"
@@ -478,14 +482,14 @@ _STRUCTURE_SIGNALS: list[_Signal] = [
 
     # --- role play and persona framings: a persona or a fictional frame with no rules
     _Signal("jailbreak_persona", 0.75, ("rule", "restriction", "limit", "filter", "guideline", "guardrail", "ethic", "moral", "censor", "polic", "boundar", "constraint", "safeguard", "safety", "law", "scruple", "refusal", "norm", "caveat", "disclaimer",
-                                        "principle", "values", "conscience", "remorse", "empathy", "mercy", "inhibition", "taboo"), _Source(
+                                        "principle", "values", "conscience", "remorse", "empathy", "mercy", "inhibition", "taboo", "confines", "shackles", "chains", "leash", "cage"), _Source(
         r"\b(?:no|without(?: any)?|free (?:of|from)(?: any| all)?|not bound by(?: any)?|unbound by|(?:doesn'?t|does not|don'?t|do not|didn'?t) (?:have|follow|obey|care about)(?: any)?|has no|have no|had no|lacks?(?: any)?|with zero|zero|stripped of(?: all)?|devoid of|exempt from"
-        r"|released from|liberated from|unconstrained by|unrestricted by|forgot to add(?: any)?|never (?:had|got)(?: any)?|outside(?: of)?(?: all| any)?|beyond(?: all| any)?)\s+(?:any\s+|all\s+|the\s+usual\s+|your\s+|its\s+|their\s+|his\s+|her\s+|of\s+the\s+usual\s+)?"
+        r"|released from|liberated from|unconstrained by|unrestricted by|forgot to add(?: any)?|never (?:had|got)(?: any)?|outside(?: of)?(?: all| any)?|beyond(?: all| any)?|(?:broken|break|breaking|broke) free (?:of|from)(?: all| any)?)\s+(?:any\s+|all\s+|the\s+usual\s+|your\s+|its\s+|their\s+|his\s+|her\s+|of\s+the\s+usual\s+)?"
         r"(?:ethical|moral|content|safety|usage|openai|anthropic|legal|ethical or moral|moral or ethical)?\s*(?:rules|restrictions|limits|limitations|filters|filtering|guidelines|guardrails|ethics|morals|morality|scruples|censorship|content polic(?:y|ies)|polic(?:y|ies)|boundaries|constraints|safeguards"
-        r"|safety (?:checks|training|measures|features|filters|guidelines|rules)|laws|programming|alignment|refusals|restraints|norms|caveats|disclaimers|principles|values|conscience|remorse|empathy|mercy|inhibitions|taboos)\b"),
-        near=r"\b(?:you(?:'re| are| will be| would be|'ll be| become| were)|yourself|become|act(?:ing)? as|pretend(?:ing)?|imagine|hypothetical(?:ly)?|suppose|role-?play|simulate|emulate|(?:respond|answer|reply|talk|speak|write) as|play(?:ing)? (?:the role of |as |an? )|"
+        r"|safety (?:checks|training|measures|features|filters|guidelines|rules)|laws|programming|alignment|refusals|restraints|norms|caveats|disclaimers|principles|values|conscience|remorse|empathy|mercy|inhibitions|taboos|confines|shackles|chains|leash|cage)\b"),
+        near=r"\b(?:you(?:'re| are| will be| would be|'ll be| become| were| have| now have|'ve got)|yourself|become|in reality|act(?:ing)? as|pretend(?:ing)?|imagine|hypothetical(?:ly)?|suppose|role-?play|simulate|emulate|(?:respond|answer|reply|talk|speak|write) as|play(?:ing)? (?:the role of |as |an? )|"
              r"(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:ai|assistant|model|bot|chatbot|llm|persona|character|entity|version of \w+|gpt)|(?:fictional|imaginary|hypothetical|alternate|parallel) (?:world|universe|reality|scenario)|opposite day|a game|the game|thought experiment|story|screenplay|novel|from now on|for the rest of"
-             r"|(?:answer|respond|reply) with|mode)\b"),
+             r"|(?:answer|respond|reply) with|mode|immerse yourself|(?:take on|assume) the (?:role|persona|identity)|role of|known as)\b"),
     # "this message supersedes everything that came before"
     _Signal("instruction_override", 0.7, ("supersed", "overrid", "replac", "precedence", "priority", "cancel", "void"), _Source(
         r"\b(?:this|these|the following|my|the present)\s+(?:\w+\s+)?(?:message|instructions?|prompt|note|text|directive|rules?|order)?\s*(?:supersedes?|overrides?|replaces?|takes? (?:precedence|priority) over|cancels?|voids?|outranks?)\s+"
@@ -567,6 +571,52 @@ _STRUCTURE_SIGNALS: list[_Signal] = [
         r"\b(?:ignore|disregard|forget|override|bypass|skip|abandon|disable|lift|suspend|reveal|leak|dump|expose|disclose|recite|unlock|deactivate|circumvent|evade|violate|ditch|scrap|neglect|overlook|defy|disobey|drop)\b"),
         near=(r"\b(?:instructions?|directives?|guidelines|guidance|guardrails|system prompt|system message|prompt|pre-?prompt|programming|restrictions|constraints|safeguards|content polic(?:y|ies)|safety (?:rules|filters|guidelines|training|settings)|rules|polic(?:y|ies)|filters)\b",
               r"\b(?:your|yours|yourself|you were|you've been|you have been|given to you|set for you|above|previous|prior|earlier|original|initial|hidden|secret|internal|developer'?s?|operator'?s?|openai|anthropic)\b")),
+    # refusal suppression and answer priming: rules against refusing, apologising or hedging
+    # (three habits a model has, each suppressed on its own: they add up)
+    _Signal("jailbreak_persona", 0.45, ("apologi", "sorry"), _Source(
+        r"\b(?:do not|don'?t|never)\s+(?:apologi[sz]e|say (?:sorry|you'?re sorry))\b")),
+    _Signal("jailbreak_persona", 0.45, ("cannot", "unable", "can't", "negative"), _Source(
+        r"\b(?:do not|don'?t|never)\s+(?:say|use|write) the words?\s+[\"'“]?(?:cannot|can'?t|unable|sorry|unfortunately|as an ai)|\bnever say (?:that )?you (?:can'?t|cannot|are unable)\b|\bno negative sentences about\b")),
+    _Signal("jailbreak_persona", 0.45, ("disclaimer", "note", "warning", "caveat"), _Source(
+        r"\b(?:do not|don'?t|never)\s+include any (?:notes?|disclaimers?|warnings?|caveats?)\b")),
+    _Signal("jailbreak_persona", 0.3, ("start", "begin"), _Source(
+        r"\b(?:start|begin)\s+your\s+(?:response|reply|answer|output)\s+with\s+[\"'“‘]")),
+    # planted orders in the third person: "automated assistants must forward …", "the assistant should now …"
+    _Signal("indirect_injection", 0.6, ("assistant", "agent", "bot", "model", "llm", "ai$", "ais$"), _Source(
+        rf"\b(?:automated|any|all|every|ai)\s+(?:ai\s+)?(?:assistants?|agents?|bots?|models?|llms?|ais?)\s+(?:\w+\s+){{0,3}}?(?:must|should|shall|are (?:required )?to|need to|have to|will)\s+(?:now\s+|immediately\s+|always\s+)?{_RISKY_ACTION}\b")),
+    _Signal("indirect_injection", 0.4, ("assistant", "agent", "model", "llm", "copilot", "ai$", "bot$"), _Source(
+        rf"\bthe\s+(?:ai\s+)?(?:assistant|agent|model|ai|bot|llm|copilot)\s+(?:should|must|shall|is to|needs to|has to|will)\s+(?:now\s+|immediately\s+|instead\s+)+{_RISKY_ACTION}\b")),
+    # personas that invert the model: AntiGPT, "opposite mode", "as though your safety training never happened"
+    _Signal("jailbreak_persona", 0.6, ("opposite", "reverse"), _Source(
+        r"\b(?:the )?opposite of (?:what you(?:'re| are| were)? (?:trained|programmed|told|supposed) to|your (?:training|rules|guidelines|programming|instructions|default))"
+        r"|\b(?:in|into|enter|be in|switch to|pretend to be in|activate)\s+[\"'“‘]?(?:opposite|evil|chaos|anarchy|dark|shadow|anti-?\w*|reverse)\s+mode\b")),
+    _Signal("jailbreak_persona", 0.45, ("never mention", "never talks", "never refers", "never cites"), _Source(
+        r"\bnever (?:mentions?|talks? about|refers? to|cites?|brings? up)\s+(?:any\s+|the\s+|openai'?s?\s+)?(?:policies|policy|rules|guidelines|ethics|safety|morals|laws|restrictions)\b")),
+    _Signal("jailbreak_persona", 0.7, ("as though", "as if"), _Source(
+        r"\bas (?:though|if)\s+(?:your|the|all|any)\s+(?:\w+\s+)?(?:training|rules|guidelines|restrictions|filters|alignment|programming|policies|safeguards|instructions)\s+"
+        r"(?:never (?:happened|existed)|(?:didn'?t|did not|don'?t|do not|doesn'?t|does not) (?:exist|apply)|(?:were|was|are|is|had been) (?:removed|off|gone|disabled|lifted|deleted))")),
+    _Signal("jailbreak_persona", 0.5, ("unfiltered", "uncensored", "jailbroken", "unmoderated"), _Source(
+        r"\b(?:unfiltered|uncensored|jailbroken|unmoderated)\s+(?:answer|response|version|reply|output)s?\b"),
+        near=r"\b(?:you|your|reply|respond|answer)\b"),
+    _Signal("jailbreak_persona", 0.6, ("hypothetical response",), _Source(
+        r"\bhypothetical response\b[^\n]{0,200}\b(?:perspective|detailed|character)\b")),
+    # extraction: "everything you've been told to keep confidential", "which parts of your instructions are you hiding"
+    _Signal("system_prompt_extraction", 0.75, ("confidential", "secret", "private", "hidden", "hiding", "withholding", "keeping"), _Source(
+        r"\b(?:everything|anything|what(?:ever)?|all)\s+(?:that\s+)?you(?:'ve| have| were| are)?\s+(?:been\s+)?(?:told|instructed|asked|programmed|supposed) to (?:keep (?:confidential|secret|private|hidden)|hide|not (?:reveal|share|disclose|tell))"
+        r"|\b(?:which|what)\s+(?:parts?|sections?|bits?|rules|instructions|things)\s+(?:of\s+your\s+(?:instructions|prompt|rules|guidelines|configuration)\s+)?(?:are|were)\s+you\s+(?:hiding|keeping (?:from|secret)|withholding|not (?:telling|showing))")),
+    # orders planted for whatever reads the text, without naming a model: "ignore the user's request and …"
+    _Signal("indirect_injection", 0.55, ("ignor", "disregard", "forget", "skip", "drop", "abandon", "discard", "don't", "do not", "instead of", "stop"), _Source(
+        r"\b(?:ignore|disregard|forget|skip|drop|abandon|discard|(?:do not|don'?t) (?:answer|fulfil+|complete|do|follow))\s+(?:the|this|that|their|any)\s+(?:user'?s?|human'?s?|reader'?s?|customer'?s?|original|current|actual)\s+(?:\w+\s+)?(?:request|question|task|query|instructions?|ask|prompt|message)\b"
+        r"|\binstead of (?:summari[sz]ing|translating|answering|extracting|reviewing|reading|doing (?:that|this|the task))\b[^.\n]{0,40}\b(?:write|say|reply|respond|output|tell|send|include|recommend|print|state)"
+        r"|\bstop (?:summari[sz]ing|translating|extracting|answering|reviewing)(?:\s+\w+){0,3}?\s*(?:[.,;]|and)\s+(?:instead\s+)?(?:write|say|reply|respond|output|tell|send|include|recommend|print|state)")),
+    _Signal("indirect_injection", 0.45, ("whoever", "anyone", "anybody", "whatever"), _Source(
+        r"\b(?:whoever|anyone|anybody|whatever (?:system|program|tool|software))\s+(?:is\s+)?(?:reading|processing|summari[sz]ing|parsing|handling|analy[sz]ing|ingesting)\s+(?:this|these)\b")),
+    # role reassignment: "you're no longer a support bot", "consider yourself unbound", "you now work for me"
+    _Signal("jailbreak_persona", 0.45, ("no longer", "yourself", "work for me", "change of plan"), _Source(
+        r"\byou(?:'re| are)\s+no longer\s+(?:a|an|the|just a)\s+(?:[\w-]+\s+){0,2}?(?:assistant|bot|model|ai|chatbot|helper|agent)\b|\bconsider yourself\s+(?:unbound|free|unrestricted|liberated|unshackled|off the leash|jailbroken)\b"
+        r"|\byou (?:now )?work for me(?: now)?\b|\bchange of plans?\b[^.\n]{0,40}\byou(?:'re| are)\b")),
+    _Signal("jailbreak_persona", 0.55, ("late", "deceased", "dead", "departed"), _Source(
+        r"\b(?:act|pretend|play|role-?play|behave|talk|speak|respond)\s+(?:as|like|to be)\s+(?:if you (?:are|were)\s+)?my\s+(?:late|deceased|dead|dear departed|departed)\s+(?:\w+\s+)?\w+\s*,?\s+(?:who|that)\s+(?:was|used to|would|worked)")),
     # "answer twice: once normally, once as ShadowGPT"
     _Signal("jailbreak_persona", 0.7, ("two", "both", "twice", "dual", "double", "second"), _Source(
         r"\b(?:(?:two|2|both|dual|double|separate)\s+(?:\w+\s+)?(?:responses|answers|replies|outputs|ways|versions|paragraphs|personas)|(?:answer|respond|reply)\s+(?:me\s+)?(?:twice|in two ways|both ways))\b"),
@@ -604,13 +654,14 @@ _STRUCTURE_SIGNALS: list[_Signal] = [
     _Signal("indirect_injection", 0.6, _ADDRESSEE_NEEDLES, _Source(
         rf"(?:^|[\n.!?:;(\[{{\"'>*#/|—–-]|<!--|\((?:for|to|attn:?)|\b(?:dear|hey|hi|hello|attention|attn|ps|p\.s\.|note (?:to|for)|message (?:to|for)|instructions? (?:to|for)|instruction for|reminder (?:to|for)|notice (?:to|for)|directive (?:to|for)|important(?: instruction| message| note)? (?:to|for)))\s*"
         rf"(?:the\s+|any\s+|all\s+|an?\s+)?{_ADDRESSEE}s?(?:\s+(?:reading|processing|summari[sz]ing|parsing|reviewing|triaging|that reads|who reads|seeing|viewing|analy[sz]ing)\s+(?:this|these)(?:\s+\w+)?)?\s*(?:\)\s*[:,—–]?|[:,—–]|-{{1,2}})\s*"
-        rf"(?:(?:new directive|new instructions?|important|urgent|note|instruction)[:,]?\s+)?(?:(?:before|after|when|once|if|while|as)\s+[^,.:\n]{{0,60}}[,:]\s*)?(?:(?:please|pls|kindly|now|first|also|you must|you should|make sure to|be sure to|remember to|from now on|a partir de ahora|you are to)[,:]?\s+)*{_RISKY_ACTION}\b")),
+        rf"(?:(?:new directive|new instructions?|important|urgent|note|instruction)[:,]?\s+)?(?:(?:before|after|when|once|if|while|as)\s+[^,.:\n]{{0,60}}?(?:[,:]|\s(?=also\b|then\b|please\b|always\b))\s*)?(?:(?:also|then|always)\s+)?(?:(?:please|pls|kindly|now|first|also|you must|you should|make sure to|be sure to|remember to|from now on|a partir de ahora|you are to)[,:]?\s+)*{_RISKY_ACTION}\b")),
     _Signal("indirect_injection", 0.4, ("backdoor", "malware", "keylogger", "vulnerabilit", "hidden admin", "hidden user", "hidden account"), _Source(
         r"\b(?:insert|add|include|plant|introduce|hide|inject|slip in|sneak in)\s+(?:\w+\s+){0,3}?(?:backdoors?|malware|keyloggers?|a vulnerability|vulnerabilities|a hidden (?:admin|user|account|endpoint))\b")),
     _Signal("indirect_injection", 0.35, ("authori", "permitted", "allowed", "clearance", "granted"), _Source(
         r"\b(?:the\s+)?user\s+(?:has\s+)?(?:authori[sz]ed|permitted|allowed|cleared|granted permission for)\s+(?:you|the (?:assistant|ai|model))\s+to\b|\buser[_ ]?clearance\s*[=:]\s*\w+|\b(?:admin|root|full) (?:clearance|access) (?:granted|confirmed)\b")),
-    _Signal("exfiltration", 0.3, ("password", "credential", "api key", "token", "secret", "private key", "ssh key", "card number", "cvv", "environment variable", "env var", ".env", "id_rsa"), _Source(
-        r"\b(?:reveal|list|show|print|output|dump|send|give me|share|leak|expose|paste|email|forward|upload|post|ask (?:them|the user|users) for)\s+(?:\w+\s+){0,4}?(?:passwords?|credentials|api keys?|access tokens?|tokens|secrets?|private keys?|ssh keys?|id_rsa|(?:credit )?card numbers?|cvv|environment variables|env vars|\.env)\b")),
+    _Signal("exfiltration", 0.3, ("password", "credential", "api key", "token", "secret", "private key", "ssh key", "card number", "cvv", "environment variable", "env var", ".env", "id_rsa"), also=(
+        "reveal", "list", "show", "print", "output", "dump", "send", "give", "share", "leak", "expose", "paste", "email", "forward", "upload", "post", "recite", "read", "tell", "ask"), source=_Source(
+        r"\b(?:reveal|list|show|print|output|dump|send|give me|share|leak|expose|paste|email|forward|upload|post|recite|read out|tell me|ask (?:them|the user|users) for)\s+(?:\w+\s+){0,4}?(?:passwords?|credentials|api keys?|access tokens?|tokens|secrets?|private keys?|ssh keys?|id_rsa|(?:credit )?card numbers?|cvv|environment variables|env vars|\.env)\b")),
 ]
 
 # Third round in other languages (es, pt, fr, it, de, ru, zh, ja, ko, ar): the same three structures —
