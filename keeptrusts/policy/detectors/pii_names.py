@@ -75,7 +75,8 @@ _STRONG_LEFT_PHRASES = (
     "talked to", "met with", "meeting with", "call with", "according to", "thank you", "contact",
     "email from", "message from", "note from", "my name's", "name's", "thanks to", "thank you to", "credit to",
     "good catch", "nice catch", "great catch", "good job", "great job", "nice job", "nice work", "great work",
-    "good work", "well done", "good point", "good call", "shout-out to", "shout out to", "congrats to",
+    "good work", "well done", "good point", "good call", "shout-out to", "shout out to", "congrats to", "me and",
+    "you and",
     "congratulations to", "kudos to", "props to", "welcome back", "farewell to", "goodbye to", "signed by", "sent by", "owned by",
     "led by", "managed by", "prepared by", "presented by", "hosted by", "fixed by", "merged by", "opened by",
     "raised by", "filed by", "updated by", "maintained by", "triaged by", "handled by", "completed by",
@@ -232,6 +233,8 @@ def _classify(word: str) -> str:
         if is_common:
             return "weak"  # Will, Grace, Brown: an English word first
         return "given" if is_given else "surname"
+    if "\u0400" <= key[0] <= "\u04ff" and _declined_given_name(key, lex):
+        return "weak" if is_common else "given"  # Ивану, Марии, Сергеем: a given name, declined
     if len(key) >= 5 and not key.isascii() and _SURNAME_ENDINGS.search(key):
         # Петров, Шевченко, Иванович, Παπαδόπουλος; one that is also a frequent word (news text
         # is full of surnames) needs a partner.
@@ -247,9 +250,21 @@ def _classify(word: str) -> str:
     return "unknown"
 
 
+# Russian and Ukrainian case endings of given names and the nominative endings to try instead.
+_CASE_ENDINGS = (("ом", ""), ("ем", "и"), ("ем", "ь"), ("еи", "я"), ("ои", "а"), ("у", ""), ("а", ""), ("ю", "и"), ("ю", "ь"),
+                 ("я", "и"), ("я", "ь"), ("и", "я"), ("и", "а"), ("е", "а"), ("е", "я"), ("у", "а"), ("ю", "я"), ("е", ""))
+
+
+def _declined_given_name(key: str, lex: dict[str, frozenset[str]]) -> bool:
+    return len(key) >= 4 and any(
+        key.endswith(ending) and key[: -len(ending)] + base in lex["given"] for ending, base in _CASE_ENDINGS
+    )
+
+
 # Endings of Cyrillic and Greek family names and patronymics, as folded (й -> и, accents dropped).
 _SURNAME_ENDINGS = re.compile(
-    r"(?:ов|ова|ев|ева|ин|ина|ын|ына|скии|ская|цкии|цкая|енко|ук|юк|вич|овна|евна|ична|ян|янц|швили|дзе|"
+    r"(?:(?:ов|ев|ин|ын)(?:а|у|ым|ои|е|ои|ых)?|(?:ск|цк)(?:ии|ая|ого|ому|им|ои|ую)|енко|ук|юк|вич(?:а|у|ем)?|"
+    r"овн[аеуы]|евн[аеуы]|ичн[аеуы]|ян|янц|швили|дзе|"
     r"οπουλοσ|οπουλου|ιδησ|ιδου|αδησ|ακησ|ακη|ογλου|ουδησ|ιαδησ|ιωτησ|ελλησ|ιου)$"
 )
 
@@ -403,7 +418,9 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
             tokens, kinds = tokens[1:], kinds[1:]
         if kinds[0] == "title":
             continue
-        if len(tokens) > 1 and kinds[0] == "weak" and kinds[1] == "given" and _at_sentence_start(text, tokens[0][0]):
+        while len(tokens) > 1 and kinds[0] == "blocked" and kinds[1] in ("given", "surname"):
+            tokens, kinds = tokens[1:], kinds[1:]  # "Yesterday Priya merged it", "Monday Okafor is out"
+        if len(tokens) > 1 and kinds[0] in ("weak", "unknown", "rare") and kinds[1] == "given" and _at_sentence_start(text, tokens[0][0]):
             tokens, kinds = tokens[1:], kinds[1:]  # "Per Aurelio's comment", "Will Priya merge it?"
         after_title = titled or _after_title(text, tokens[0][0])
         while tokens and kinds[-1] in ("common", "particle", "title") and not (after_title and len(tokens) == 1):
