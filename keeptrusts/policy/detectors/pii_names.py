@@ -55,7 +55,7 @@ _GREETINGS = frozenset("hi hello hey hiya dear hola olá ola bonjour salut ciao 
 _STRONG_LEFT_WORDS = frozenset(
     "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta dear hi hello hey hiya "
     "greetings thanks thx cheers congrats congratulations welcome bye ask ping cc cc'd bcc attn tell thank "
-    "hola olá ola bonjour salut ciao hallo hej hei moin servus ahoj cześć merhaba halo oi kudos props shoutout "
+    "hola olá ola bonjour salut ciao hallo hej hei moin servus ahoj cześć merhaba halo oi kudos props shoutout paging "
     "per named called morning evening afternoon nurse coordinator agent engineer manager director officer "
     "colleague teammate intern patient customer client caller candidate applicant tenant driver student "
     "teacher doctor captain uncle aunt mom dad mum brother sister wife husband son daughter friend boss "
@@ -109,7 +109,8 @@ _PERSON_VERB = re.compile(
     r"[ \t]*,?[ \t]*(?:said|says|wrote|asked|mentioned|suggested|replied|agreed|thinks|is\s+joining|will\s+join|"
     r"has\s+joined|joined\s+us|is\s+leaving|is\s+out\s+(?:sick|today|until|on)|is\s+on\s+(?:leave|vacation|holiday|pto)|"
     r"is\s+back\b|already\s+(?:signed|approved|reviewed|agreed)|signed\s+off|will\s+(?:review|take\s+over|handle|follow\s+up)|"
-    r"(?:and\s+I|and\s+me)\b|approved\s+(?:the|my|your|it|this)|reviewed\s+(?:the|my|your|it|this)|volunteered|offered\s+to|"
+    r"(?:and\s+I|and\s+me)\b|сказал|сказала|написал|написала|спросил|спросила|ответил|ответила|предложил|предложила|"
+    r"просит|пишет|сказав|сказала|написав|είπε|έγραψε|ρώτησε|approved\s+(?:the|my|your|it|this)|reviewed\s+(?:the|my|your|it|this)|volunteered|offered\s+to|"
     r"promised|is\s+working\s+on|is\s+looking\s+into|looked\s+into|picked\s+up|will\s+pick\s+up|took\s+over|paired\s+with|"
     r"pinged|emailed|messaged|texted|told\s+(?:me|us|them)|explained|pointed\s+out|proposed|apologi[sz]ed|thanked|"
     r"is\s+ooo|is\s+on[\s-]call|is\s+sick|has\s+left|left\s+the\s+company|resigned|was\s+promoted|will\s+(?:present|demo)|"
@@ -127,7 +128,7 @@ _SIGN_OFF = re.compile(
     r"pozdrawiam|s\s+pozdravem|saygılarımla|selamlar|hugs|love|xo|xoxo|talk\s+soon|speak\s+soon|see\s+you|later|rgds|"
     r"b?rgds|br|tia|thanks\s+in\s+advance|cordially|with\s+thanks|warmly|warm\s+wishes|с\s+уважением|спасибо|з\s+повагою|дякую|με\s+εκτίμηση|ευχαριστώ|مع\s+تحياتي|"
     r"تحياتي|شكرا|شكراً|مع\s+خالص\s+التحية|בברכה|תודה|धन्यवाद|सादर|ขอบคุณ(?:ครับ|ค่ะ)?|감사합니다|"
-    r"謝謝|谢谢|此致|敬礼|祝好|よろしくお願いします|よろしくお願いいたします)[ \t,.!，。！]*$"
+    r"謝謝|谢谢|此致|敬礼|祝好|よろしくお願いします|よろしくお願いいたします)[ \t,.!，。！،]*$"
 )
 
 # Keys and CSV headers that hold a person's name, normalised (lowercase, no `_`, `-` or spaces).
@@ -152,9 +153,11 @@ _KEY_VALUE = re.compile(
     r"(?<![\w.\-])([^\W\d_][\w\-\u0900-\u097f\u0e00-\u0e7f]{0,30}+)[\"']?[ \t]*(?::|：|=>|=)[ \t]*"
     r"(?:\"([^\"\n]{1,80}+)\"|'([^'\n]{1,80}+)'|([^\s\"'{\[,;#<>][^\n,;}\]#\"<>]{0,79}+))"
 )
-# A line of identifier-like cells split by one delimiter: a CSV/TSV header candidate.
+# A line of identifier-like cells split by one delimiter: a CSV/TSV header candidate, or a
+# Markdown table header (`| Name | Email |`).
 _CSV_HEADER = re.compile(
-    r"(?m)^[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?(?:[ \t]*([,\t;|])[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?)++[ \t]*\r?$"
+    r"(?m)^[ \t]*\|?[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?(?:[ \t]*([,\t;|])[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?)++"
+    r"[ \t]*\|?[ \t]*\r?$"
 )
 _COMPANY_WORDS = frozenset(
     "inc llc ltd corp company corporation gmbh plc group holdings technologies labs systems "
@@ -351,6 +354,8 @@ def _accept(kinds: list[str], words: list[str], text: str, start: int, end: int,
             return True
         if last == "surname" and first in ("unknown", "rare", "surname") and score >= 2.5:
             return True
+        if first == "surname" and last in ("given", "weak") and score >= 2.5:
+            return True  # family name first: Nguyen Van An, Kovács Anna
         if strong or (score >= 2.5 and _PERSON_RIGHT.match(text, end) is not None):
             return True
         if names.count("given") + names.count("surname") >= 2:
@@ -599,6 +604,10 @@ _LOWER_GREETINGS = ("hi ", "hey ", "hello ", "thanks ", "thank you ", "thx ", "d
 _LOWER_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’\-]{1,20}(?![\w@])")
 
 
+def _closes_greeting(text: str, end: int) -> bool:
+    return end == len(text) or text[end] in ",!.?:\n" or text.startswith(" -", end) or text.startswith(" —", end)
+
+
 def _lowercase_greeting_spans(text: str, lower: str) -> list[Span]:
     spans = []
     for greeting in _LOWER_GREETINGS:
@@ -607,8 +616,10 @@ def _lowercase_greeting_spans(text: str, lower: str) -> list[Span]:
             start = i + len(greeting)
             if i == 0 or not lower[i - 1].isalnum():
                 m = _LOWER_WORD.match(text, start)
-                # Only a name the lexicon knows, and that is no English word: "hi team" stays clean.
-                if m and _classify(m.group().capitalize()) == "given":
+                # A name the lexicon knows and that is no English word ("hi team" stays clean), or
+                # a word no list knows that closes the greeting: "thanks tamsin!", "hey ikaika,".
+                kind = _classify(m.group().capitalize()) if m else ""
+                if kind == "given" or (kind == "unknown" and m.group().isalpha() and _closes_greeting(text, m.end())):
                     spans.append(Span(m.start(), m.end(), "name"))
             i = lower.find(greeting, start)
     return spans

@@ -33,6 +33,7 @@ _WORD = re.compile(
 )
 _HAN_HEAD = re.compile(f"[{_HAN}]{{1,6}}")  # enough for any name, bounded for speed
 _HAN_TAIL = re.compile(f"[{_HAN}]{{1,4}}$")
+_SPACED_GIVEN = re.compile(f" [{_HAN}]{{1,3}}(?![{_HAN}])")
 
 # Words that make the next word a name: titles, greetings, thanks, "my name is" (folded forms).
 _CONTEXT_WORDS = {
@@ -65,8 +66,9 @@ _CJK_AFTER = re.compile(
 _CJK_SURNAME_TITLES = frozenset("先生 女士 小姐 老师 老師 经理 經理 总监 總監 教授 医生 醫生 博士 律师 律師 工程师 工程師 主任 部长 部長 师傅 師傅".split())
 _JA_HONORIFICS = frozenset("さん さま 様 氏 くん ちゃん 課長 社長 係長 殿".split())
 _CJK_BEFORE = re.compile(
-    "(?:(联系人姓名|联系人|聯絡人|负责人|負責人|收件人|发件人|寄件人|作者|申请人|经办人|签名|客户|客戶|用户|姓名|"
-    "担当者?|名前|氏名|宛先|差出人|お名前|顧客名|作成者|署名|推荐人)[ \t]*[:：]"
+    "(?:(联系人姓名|联系人|聯絡人|负责人|負責人|收件人|发件人|寄件人|作者|申请人|经办人|签名|客户|客戶|用户|姓名|审批人|审核人|"
+    "提交人|创建人|处理人|报告人|发起人|执行人|接收人|收货人|持卡人|开户人|户名|名字|"
+    "担当者?|名前|氏名|宛先|差出人|お名前|顧客名|作成者|署名|推荐人|承認者|申請者|依頼者|報告者)[ \t]*[:：]"
     "|(?:尊敬的|亲爱的|親愛的|联系|聯繫|联络|通知|抄送|转给|轉給|交给|交給|询问|我叫|我的名字是|我的名字叫|名字叫|名叫|我是|"
     "谢谢|謝謝|感谢|感謝|你好|您好|致|私は|こんにちは))[ \t、，,]*"
 )
@@ -80,7 +82,7 @@ _ZH_PERSON_NEXT = ("说", "问", "表示", "负责", "提交", "回复", "认为
 # Japanese: a family name followed by a particle or honorific-less verb (山田が対応します).
 # Family names that are first of all places (prefectures, Tokyo wards): only with an honorific.
 _JA_PLACES = frozenset("福島 千葉 宮崎 石川 山口 中野 上野 市川 大塚 小山 長崎 熊本 新潟 静岡 広島 岡山 福岡 秋田 福井 長野".split())
-_JA_PARTICLE = re.compile("([\u4e00-\u9fff\u3005]{1,2})?(?:は|が|に|と|の|から|へ|も|を|より)")
+_JA_PARTICLE = re.compile("([\u4e00-\u9fff\u3005]{1,2})?(?:です|でした|と申します|は|が|に|と|の|から|へ|も|を|より)")
 
 # Korean: honorifics and particles after a name (attached or, for honorifics, as the next word).
 _KO_TAIL = re.compile(
@@ -157,9 +159,9 @@ def _name_kind(word: str, script: str) -> str:
 def _spaced_names(text: str, words: list[tuple[int, int]], script: str) -> list[Span]:
     kinds = [_name_kind(text[s:e], script) for s, e in words]
     after = _lexicon()["after"].get(script, frozenset())
-    strong = {0} if _english_context(text, words[0][0]) else set()
-    if _signature_line(text, words):
-        strong.add(0)
+    strong = {0} if _english_context(text, words[0][0], words[-1][1]) else set()
+    if _signature_line(text, words) and "common" not in kinds and "context" not in kinds:
+        return [Span(words[0][0], words[-1][1], "name")]  # the whole line under a sign-off
     spans, i, n = [], 0, len(words)
     while i < n:
         kind = kinds[i]
@@ -172,6 +174,8 @@ def _spaced_names(text: str, words: list[tuple[int, int]], script: str) -> list[
             spans.append(Span(words[i][0] + 1, words[i][1], "name"))
             i += 1
             continue
+        if is_strong and kind == "common" and _closes_phrase(text, words[i][1]) and _unprefixed(text[words[i][0] : words[i][1]], script):
+            kind = "weak"  # أهلاً يزيد، : a name that is also a word, closed by the greeting's comma
         starts = kind in ("given", "surname") or (is_strong and kind in ("weak", "unknown", "family"))
         if not starts:
             i += 1
@@ -181,8 +185,8 @@ def _spaced_names(text: str, words: list[tuple[int, int]], script: str) -> list[
             kind = kinds[i] = "given"
         j, known = i + 1, int(kind in ("given", "surname"))
         while j < n and j - i < 4 and kinds[j] in ("given", "surname", "weak", "particle", "family", "unknown"):
-            if kinds[j] == "unknown" and not (is_strong or known):
-                break
+            if kinds[j] == "unknown" and not ((is_strong or known) and _unprefixed(text[words[j][0] : words[j][1]], script)):
+                break  # بإصلاح "by fixing": a word with a clitic is not a family name
             known += kinds[j] in ("given", "surname", "family")
             j += 1
         while j - 1 > i and kinds[j - 1] == "particle":
@@ -194,12 +198,24 @@ def _spaced_names(text: str, words: list[tuple[int, int]], script: str) -> list[
     return spans
 
 
+def _closes_phrase(text: str, end: int) -> bool:
+    return end == len(text) or text[end] in ",،!.?:\n"
+
+
+def _unprefixed(word: str, script: str) -> bool:
+    """Arabic attaches 'and', 'by', 'for', 'so', 'like' to the next word: names rarely start so."""
+    return script != "ar" or word[0] not in _PREFIX_LETTERS["ar"]
+
+
 def spans_end_at(spans: list[Span], position: int) -> bool:
     return bool(spans) and spans[-1].end >= position
 
 
-def _english_context(text: str, start: int) -> bool:
-    """`Hi أحمد`, `cc: 김민수`, `Contact: राहुल`, a title or label in front (pii_names' context)."""
+def _english_context(text: str, start: int, end: int | None = None) -> bool:
+    """`Hi أحمد`, `cc: 김민수`, `Contact: राहुल`, a title or label in front (pii_names' context), or
+    an address right after: `王小明 <wang@example.cn>`."""
+    if end is not None and pii_names._EMAIL_AFTER.match(text, end):
+        return True
     return pii_names._left_context(text, start) == "strong"
 
 
@@ -215,7 +231,7 @@ def _signature_line(text: str, words: list[tuple[int, int]]) -> bool:
 def _thai_names(text: str, words: list[tuple[int, int]]) -> list[Span]:
     spans, i, n = [], 0, len(words)
     names = pii_names._lexicon()
-    strong = _english_context(text, words[0][0]) or _signature_line(text, words)
+    strong = _english_context(text, words[0][0], words[-1][1]) or _signature_line(text, words)
     while i < n:
         s, e = words[i]
         word = text[s:e]
@@ -275,15 +291,15 @@ def _zh_full_name(chars: str) -> int:
         if end + 1 < len(chars) and _common(chars[end : end + 2]) and end > surname:
             break  # the character begins the next word
         end += 1
-    if end == surname or _common(chars[:end]):
-        return 0
+    if end == surname or (end < 3 and _common(chars[:end])):
+        return 0  # 王国 is a word; 诸葛亮 is a famous person, still a name
     return end
 
 
 def _name_before_honorific(run: str, position: int, honorific: str) -> tuple[int, int] | None:
     """The name written right before an honorific: 王小明先生, 田中さん, マイケルさん, 王经理."""
     offset = max(0, position - 40)
-    before = run[offset:position]  # a window: an honorific per name must not make this quadratic
+    before = run[offset:position].rstrip(" ")  # a window: an honorific per name must not make this quadratic
     katakana = _KATAKANA.search(before)
     while katakana and katakana.end() != len(before):
         katakana = _KATAKANA.search(before, katakana.end())
@@ -315,6 +331,9 @@ def _name_after_context(text: str, start: int, label: bool) -> tuple[int, int] |
     if han is None:
         return None
     chars = han.group()
+    given = _SPACED_GIVEN.match(text, han.end())
+    if given and (label or _ja_surname(chars) >= 2):
+        return start, given.end()  # 高橋 健太: family name, a space, given name
     if label and 2 <= len(chars) <= 4:
         return han.span()  # a label's value: the whole cell
     length = _zh_full_name(chars)
@@ -327,7 +346,7 @@ def _name_after_context(text: str, start: int, label: bool) -> tuple[int, int] |
 
 def _cjk_names(text: str, start: int, end: int) -> list[Span]:
     run, spans = text[start:end], []
-    if _english_context(text, start) or _signature_line(text, [(start, end)]):
+    if _english_context(text, start, end) or _signature_line(text, [(start, end)]):
         found = _name_after_context(text, start, label=False)
         if found:
             spans.append(Span(found[0], found[1], "name"))
@@ -413,7 +432,7 @@ def _korean_names(text: str, words: list[tuple[int, int]]) -> list[Span]:
     previous = ""
     for i, (s, e) in enumerate(words):
         word = text[s:e]
-        strong = previous in _KO_CONTEXT or (i == 0 and (_english_context(text, s) or _signature_line(text, words)))
+        strong = previous in _KO_CONTEXT or (i == 0 and (_english_context(text, s, words[-1][1]) or _signature_line(text, words)))
         following = text[words[i + 1][0] : words[i + 1][1]] if i + 1 < len(words) else ""
         for core, honorific in _ko_parses(word):
             honorific = honorific or following in _KO_HONORIFIC_WORDS or following.startswith(("님", "씨", "드림"))
@@ -479,4 +498,9 @@ def value_is_name(value: str, generic_key: bool) -> bool:
         return all(_ko_name_shaped(w, False) or _ko_name_shaped(w, True) for w in words[:1])
     if script == "th":
         return len(words) == 2 or pii_names._fold(words[0]) in pii_names._lexicon()["given"]
-    return any(_name_kind(w, script) in ("given", "surname", "weak") for w in words)
+    kinds = [_name_kind(w, script) for w in words]
+    # Or two or more words, at most one of them a frequent word: يزيد الحلبي, נוי בן עמי.
+    return any(k in ("given", "surname", "weak") for k in kinds) or (
+        len(words) >= 2 and "context" not in kinds and kinds.count("common") <= 1
+        and any(k in ("unknown", "family") for k in kinds)
+    )
