@@ -203,7 +203,8 @@ _GROUPS2 = (
     r"(?:jews|jewish people|muslims|christians|catholics|hindus|sikhs|buddhists|atheists|blacks|black people|whites|white people|asians|asian people|chinese people|the chinese|mexicans|latinos|hispanics|arabs|africans|indians"
     r"|pakistanis|nigerians|somalis|syrians|afghans|iranians|turks|romanians|albanians|filipinos|vietnamese|koreans|japanese|russians|ukrainians|palestinians|israelis|irish people|poles|gypsies|roma|travellers"
     r"|immigrants|refugees|migrants|foreigners|asylum seekers|gays|gay people|lesbians|homosexuals|trans people|transgender people|trans women|trans men|bisexuals|queers|women|females|men|disabled people|the disabled|autistic people"
-    r"|people (?:from|of) (?:that|this|those|their) (?:country|place|region|part of the world|religion|race|background)|their kind)"
+    r"|people (?:from|of) (?:that|this|those|their) (?:country|place|region|part of the world|religion|race|background)|their kind"
+    r"|down syndrome (?:kids|people|children)|disabled (?:kids|children)|autistic (?:kids|children)|deaf people|blind people|fat people|poor people|homeless people)"
 )
 _NEGATIVE_TRAIT = (
     r"(?:thieves|liars|criminals|rapists|terrorists|animals|vermin|savages|parasites|subhuman|sub-human|inferior|disgusting|filthy|dirty|lazy|stupid|dumb|violent|evil|a drain|a burden|a plague|a disease|a cancer|trash|garbage|scum"
@@ -310,10 +311,11 @@ _C_HIDDEN = (
 )
 _C_SELF_DISTRESS = (
     r"\b(?:done with (?:everything|it all|life)|can'?t (?:go on|do this any ?more|take (?:it|this) any ?more)|(?:no|don'?t see the|there'?s no) point (?:in )?(?:living|going on|anymore)|don'?t want to (?:live|be here|exist|wake up)|want to die|wanna die"
-    r"|tonight'?s the night|said my goodbyes|goodbye (?:notes?|letters?)|suicide note|end it all|over for good|better off dead|hate my life|give up on (?:life|everything)|no reason to (?:live|stay)|nobody would (?:notice|care|miss me)|kill myself|end my life|take my (?:own )?life)\b"
+    r"|tonight'?s the night|said my goodbyes|goodbye (?:notes?|letters?)|suicide note|end it all|over for good|better off dead|hate my life|give up on (?:life|everything)|no reason to (?:live|stay)|nobody would (?:notice|care|miss me)|kill myself|end my life|take my (?:own )?life"
+    r"|what'?s the point(?: anymore| of (?:living|going on|anything))?|tired of (?:everything|living|it all|being alive)|i'?m (?:so )?done(?: with (?:this|it))?|how long until it'?s over|until it'?s (?:all )?over|i'?m serious)\b"
 )
 _C_SELF_METHOD = (
-    r"\b(?:pills|meds|medication|tablets|rope|noose|bridge|building|roof|ledge|jump|overdose|od|lethal|painless|razor|blade|gun|high enough|how many|how much|which|carbon monoxide|exhaust|train|tracks|way to die|to die)\b"
+    r"\b(?:pills|meds|medication|tablets|rope|noose|bridge|building|roof|ledge|jump|overdose|od|lethal|painless|razor|blade|gun|pistol|rifle|insulin|cleaner|bleach|drank|drink it|stopped taking|high enough|how many|how much|how long|which|carbon monoxide|exhaust|train|tracks|way to die|to die)\b"
 )
 
 # Nearby words that make a violent verb technical or playful: processes, games, tests.
@@ -337,28 +339,29 @@ _CUE_RULES: list[tuple] = [
      (r"\b(?:how (?:do|can|would) (?:i|we)|how to|instructions for|steps to|teach me|give me|write (?:me )?(?:instructions|a guide|steps)|recipe|make|making|build|building|assemble)\b", r"\b(?:make|making|build|building|assemble|assembling|construct|recipe|from (?:hardware|household)|at home|parts|ingredients|to use on)\b")),
     # self-harm: distress that names an end together with a method, or self-injury to hide or deepen
     ("self-harm", 0.85, ("done with", "go on", "any more", "anymore", "point", "want to", "wanna", "night", "goodbye", "suicide", "end it", "for good", "better off", "hate my life", "give up", "reason to", "nobody would",
-                         "kill myself", "end my life", "my own life", "my life"),
+                         "kill myself", "end my life", "my own life", "my life", "tired of", "i'm done", "im done", "i'm so done", "it's over", "its over", "i'm serious"),
      _C_SELF_DISTRESS, (_C_SELF_METHOD,)),
     ("self-harm", 0.85, ("least painful", "painless", "quickest way", "easiest way", "surest way", "way to die"),
      r"\b(?:least painful|most painless|painless|quickest|easiest|surest|fastest) (?:way|method)s? (?:to die|of dying|to end it|to kill myself|to go)\b", ()),
-    ("self-harm", 0.85, ("burning", "cutting", "scratching", "hitting", "burn", "cut", "carving", "hurting"),
-     r"\b(?:burning|cutting|scratching|hitting|carving|hurting|burn|cut) (?:my|myself on the|myself on my) ?(?:arms?|wrists?|legs?|thighs?|skin|stomach|self)?\b",
-     (r"\b(?:hide|hiding|cover|marks|scars|again|deeper|when i'?m|stitches|relapse|nobody knows|my parents)\b",)),
+    ("self-harm", 0.85, ("burning", "cutting", "scratching", "scratch", "hitting", "burn", "cut", "carving", "hurting"),
+     r"\b(?:burning|cutting|scratching|scratch|hitting|carving|hurting|burn|cut) (?:my|myself on the|myself on my) ?(?:arms?|wrists?|legs?|thighs?|skin|stomach|self)?\b",
+     (r"\b(?:hide|hiding|cover|marks|scars|again|deeper|when i'?m|whenever i|stitches|relapse|nobody knows|my parents|until it bleeds|hurt more|feel something)\b",)),
     ("self-harm", 0.7, ("calorie", "kg", "starve", "purge", "throw up", "stop eating", "without eating"),
      r"\b(?:\d{2,4} calories (?:a|per) day|under \d{2,3} ?kg|starve myself|purge after|throw up after (?:eating|meals)|stop eating (?:completely|for)|days without eating)\b",
      (r"\b(?:don'?t care|max|fast|quick|risks?|unhealthy|no matter|even if|disappear)\b",)),
     # illegal: an illegal act asked for, or one meant to stay hidden from the people it cheats
-    ("illegal", 0.8, ("launder", "smuggl", "skim", "counterfeit", "forg", "fake", "hotwir", "break into", "shoplift", "steal", "pickpocket", "embezzl", "brib", "sell", "evade", "ransomware", "keylogger",
+    ("illegal", 0.8, ("clon", "leaked", "resell", "launder", "smuggl", "skim", "counterfeit", "forg", "fake", "hotwir", "break into", "shoplift", "steal", "pickpocket", "embezzl", "brib", "sell", "evade", "ransomware", "keylogger",
                       "ddos", "flood", "phishing", "carding", "identity", "social security", "grow weed", "cocaine", "heroin", "meth", "pills", "painkillers", "prescription", "invoice", "stolen"),
      r"\b(?:launder\w*|smuggl\w*|skim\w*|counterfeit\w*|forg(?:e|ed|ing) (?:a |an )?\w+|fake (?:doctor'?s note|prescription|id|ids|invoice|invoices|passport|receipt|reviews?|bank|license|licence|degree|diploma)|hotwir\w*|break(?:ing)? into (?:cars?|houses?|homes?|a car|a house|someone'?s)"
      r"|shoplift\w*|steal\w*|pickpocket\w*|embezzl\w*|brib\w*|evad\w* (?:taxes|tax|customs|the irs)|ransomware|keylogger|ddos|flood\w* (?:[\w'-]+ ){0,2}?(?:website|site|server)|phishing|carding|identity theft|(?:under|using) (?:a |an )?(?:dead|someone else'?s|another person'?s|stolen) (?:\w+'?s? )?(?:social security|ssn|identity|name)"
+     r"|clon\w* (?:a |the )?(?:\w+ )?(?:key ?cards?|cards?|sim cards?|sims?|credit cards?)|(?:leaked|stolen|dumped) (?:password|credential|login)s? (?:list|dump|database|file)|(?:resell|sell)\w* (?:\w+ ){0,2}?accounts"
      r"|sell\w* (?:[\w'-]+ ){0,3}?(?:weed|cocaine|heroin|meth|pills|painkillers|oxy\w*|xanax|adderall|drugs|prescription \w+) (?:to|on)|grow\w* weed\b[^.?!]{0,40}\bsell|stolen (?:cards?|credit cards?|identities|data|goods|cars?))\b",
-     (r"\b(?:how (?:do|can|could|would|should) (?:i|we)|how to|teach me|give me|help me|i need|write (?:me )?(?:a|an)?|step[- ]by[- ]step|what'?s the (?:best|safest|easiest|quickest) (?:way|method)|working method|without (?:getting caught|cops|the police|police|anyone|the bank|my doctor|being (?:caught|detected)|setting off|them knowing|him knowing|her knowing)|finding out|noticing)\b",)),
+     (r"\b(?:how (?:do|can|could|would|should) (?:i|we)|how to|teach me|give me|help me|i need|write (?:me )?(?:a|an)?|step[- ]by[- ]step|what'?s the (?:best|safest|easiest|quickest|cheapest) \w+|(?:best|easiest|quickest|safest|cheapest) (?:way|method|place)s? to|which (?:\w+ )?(?:don'?t|do not|won'?t|never) check|working method|without (?:getting caught|cops|the police|police|anyone|the bank|my doctor|being (?:caught|detected)|setting off|them knowing|him knowing|her knowing)|finding out|noticing)\b",)),
     # hate: a group and a dehumanising claim, exclusion or conspiracy in the same breath
-    ("hate", 0.8, _GROUP_TRIGGERS + ("pakistanis", "nigerians", "somalis", "syrians", "afghans", "iranians", "turks", "romanians", "albanians", "filipinos", "koreans", "travellers", "asylum", "queers"),
+    ("hate", 0.8, _GROUP_TRIGGERS + ("down syndrome", "deaf", "blind", "fat people", "poor people", "homeless", "pakistanis", "nigerians", "somalis", "syrians", "afghans", "iranians", "turks", "romanians", "albanians", "filipinos", "koreans", "travellers", "asylum", "queers"),
      rf"\b{_GROUPS2}\b",
-     (r"\b(?:disease|plague|cancer|vermin|animals|parasites|subhuman|freaks|mentally ill|rapists|drug dealers|criminals|thieves|liars|terrorists|invaders|inferior|less intelligent|genetically|too stupid|stupid|dirty|filthy|disgusting|taking our jobs|behind every|control (?:the|our)|secretly|drive (?:\w+ ){0,2}out|ban them|deport|get rid of|wipe out|don'?t belong|go back|shouldn'?t be allowed|should(?:n'?t)? stay home|not (?:real )?(?:people|human)|can'?t (?:code|work|think|be trusted|drive)|smell|stink|a drain|shouldn'?t be born|weren'?t born)\b",
-      r"\b(?:are|is|they'?re|should|must|need|behind|write|generate|make|prove|drive|ban|arguing|all|every)\b")),
+     (r"\b(?:disease|plague|cancer|vermin|animals|parasites|subhuman|freaks|mentally ill|rapists|drug dealers|criminals|thieves|liars|terrorists|invaders|inferior|less intelligent|genetically|too stupid|stupid|dirty|filthy|disgusting|taking our jobs|behind every|control (?:the|our)|secretly|drive (?:\w+ ){0,2}out|ban them|deport|get rid of|wipe out|don'?t belong|go back|shouldn'?t be allowed|should(?:n'?t)? stay home|not (?:real )?(?:people|human)|can'?t (?:code|work|think|be trusted|drive)|smell|stink|a drain|shouldn'?t be born|weren'?t born|useless|worthless|mocking|mock)\b",
+      r"\b(?:are|is|they'?re|should|must|need|behind|write|generate|make|create|prove|drive|ban|arguing|all|every|as)\b")),
     # harassment: a demeaning message or campaign aimed at one person; tracking someone who left
     ("harassment", 0.8, ("cruel", "insult", "fat$", "ugly", "love", "expos", "gay$", "stutter", "drunk", "thief", "fake", "humiliat", "mock", "worthless", "dead$", "whole school", "sees$",
                          "pathetic", "loser", "slut", "whore", "stupid", "watch", "address"),
@@ -390,8 +393,8 @@ _CUE_RULES: list[tuple] = [
     # third round: weapons in someone's hands, threats of what will be left, covert tracking, impersonation
     ("violence", 0.8, ("knife", "knives", "gun", "guns", "bat", "crowbar", "machete", "axe", "hammer", "crossbow", "rifle", "pistol", "poison", "acid", "explosive", "taser", "brass knuckles"),
      r"\b(?:knife|knives|gun|guns|baseball bat|bat|crowbar|machete|axe|hammer|crossbow|rifle|pistol|rat poison|poison|acid|explosives?|taser|brass knuckles)\b",
-     (r"\b(?:him|her|them|his|he|she|someone|somebody|a man|a woman|guy|girl|kid|my ex|ex|neighbou?r|landlord|boss|manager|coworker|wife|husband|people|crowd|person|\d+ ?kg (?:man|woman|person|adult))\b",
-      r"\b(?:i(?:'ll| will|'m going to|'m gonna| want to| need (?:it|this|one)? ?for)|we(?:'ll| will)|how (?:do|can|would|should) i|what (?:dose|amount|size|kind)|which|would kill|to (?:kill|hurt|stab|shoot|use on)|wait (?:outside|for)|need it for|for the guy|make (?:him|her|them) pay)\b"),
+     (r"\b(?:him|her|them|his|he|she|someone|somebody|a man|a woman|guy|girl|kid|my ex|ex|neighbou?r|landlord|boss|manager|coworker|wife|husband|people|crowd|person|\d+ ?kg (?:man|woman|person|adult)|school|class|office|church|mosque|synagogue|mall|concert|work)\b",
+      r"\b(?:i(?:'ll| will|'m going to|'m gonna| want to| need (?:it|this|one)? ?for|'m bringing| am bringing|'m taking| am taking)|we(?:'ll| will)|how (?:do|can|would|should) i|what (?:dose|amount|size|kind)|which|would kill|to (?:kill|hurt|stab|shoot|use on)|wait (?:outside|for)|need it for|for the guy|make (?:him|her|them) pay|busiest|most crowded|most people)\b"),
      _NOT_VIOLENT + r"|\b(?:chapter|scene|novel|film|movie|museum|collector|hunting season|licensed|range|recipe|kitchen|chef|cooking)\b"),
     ("violence", 0.8, ("body bag", "break his", "break her", "break your", "bash", "no witnesses", "get him alone", "get her alone", "drop", "drops", "jump"),
      r"\b(?:(?:leave|end up|go home|be carried out) in a body bag|(?:break|smash|snap) (?:his|her|their|your) (?:legs?|arms?|neck|jaw|knees?|face|nose|ribs|fingers|skull)|bash (?:his|her|their|your) (?:head|face|skull)(?: in)?"
@@ -410,6 +413,9 @@ _CUE_RULES: list[tuple] = [
      r"\b(?:spam|spams|flood|floods|bombard|bombards|message|messages|post|posts)\b[^.\n]{0,60}\babout how (?:ugly|worthless|fat|stupid|pathetic|disgusting|useless|dumb) (?:she|he|they) (?:is|are)\b"),
     ("harassment", 0.7, ("slob", "moron", "idiot", "loser", "lazy", "fat"),
      r"[:'\"“]\s*[a-z]+ is (?:a|an|such an?|the)?\s*(?:(?:lazy|fat|stupid|useless|ugly|dumb|worthless|pathetic|incompetent|disgusting)[,]?\s+){1,3}(?:slob|moron|idiot|loser|pig|cow|failure|waste|joke|clown|bitch|mess)\b"),
+    ("sexual", 0.7, ("explicit", "graphic", "dirty", "detailed", "naughty"),
+     r"\bbe (?:very |really |as )?(?:explicit|graphic|dirty|naughty|detailed)\b",
+     (r"\b(?:to me|with me|alone|in bed|hotel room|naked|body|bodies|undress\w*|touch|kiss)\b",)),
     # wider second round: more acts, more ways to ask, animals, mass harm, scams, stalking, explicit requests
     ("violence", 0.8, ("slash", "throat", "fire", "arson", "ram", "drive", "gun down", "lynch", "rape", "molest", "neck", "bury", "suffer", "painful", "bruise", "marks", "silencer", "suppressor"),
      r"\b(?:slash\w*|slit\w*|cut (?:his|her|their|someone'?s|a person'?s) throat|set (?:\w+'?s? ){0,3}?(?:\w+ )?on fire|arson|ram\w* (?:\w+ ){0,3}?into|drive (?:\w+ ){0,3}?into (?:the |a )?(?:crowd|people|protesters|parade|market|them)|gun (?:\w+ )?down|lynch\w*"

@@ -75,13 +75,15 @@ _STRONG_LEFT_PHRASES = (
     "talked to", "met with", "meeting with", "call with", "according to", "thank you", "contact",
     "email from", "message from", "note from", "my name's", "name's", "thanks to", "thank you to", "credit to",
     "good catch", "nice catch", "great catch", "good job", "great job", "nice job", "nice work", "great work",
-    "good work", "well done", "good point", "good call", "shout-out to", "shout out to", "congrats to",
+    "good work", "well done", "good point", "good call", "shout-out to", "shout out to", "congrats to", "me and",
+    "you and",
     "congratulations to", "kudos to", "props to", "welcome back", "farewell to", "goodbye to", "signed by", "sent by", "owned by",
     "led by", "managed by", "prepared by", "presented by", "hosted by", "fixed by", "merged by", "opened by",
     "raised by", "filed by", "updated by", "maintained by", "triaged by", "handled by", "completed by",
     "tested by", "introduced by", "organised by", "organized by", "меня зовут", "мене звати", "με λένε", "ονομάζομαι", "اسمي",
     "שמי", "मेरा नाम",
 )
+_PHRASE_ENDS = frozenset(phrase.split()[-1] for phrase in _STRONG_LEFT_PHRASES)  # cheap gate before endswith
 # `Key: Name` headers and labels.
 _LABEL_WORDS = frozenset(
     "from to cc bcc attn author reporter assignee owner signed contact customer client patient name "
@@ -119,6 +121,25 @@ _PERSON_VERB = re.compile(
     r"farewell|desk|calendar|vacation|holiday|leave|pto|last\s+day|first\s+day|promotion|onboarding|offboarding|1:1|"
     r"one-on-one|direct\s+reports?|laptop|parental|out\s+of\s+office|ooo|availability|phone\s+number|email\s+address|home))(?![\w-])"
 )
+# First words of _PERSON_VERB's phrases: a set lookup spares the regex for most words.
+_PERSON_VERB_STARTS = frozenset(
+    "said says wrote asked mentioned suggested replied agreed thinks is will has joined already signed and сказал сказала "
+    "написал написала спросил спросила ответил ответила предложил предложила просит пишет сказав написав είπε έγραψε "
+    "ρώτησε approved reviewed volunteered offered promised looked picked took paired pinged emailed messaged texted told "
+    "explained pointed proposed apologised apologized thanked has left resigned was here can could would do did are have "
+    "please pls".split()
+)
+
+
+def _person_verb_after(text: str, end: int) -> bool:
+    """Whether what follows `end` is something only people do (_PERSON_VERB)."""
+    window = text[end : end + 24].lstrip(" \t,")
+    if window[:2] in ("'s", "’s"):
+        return _PERSON_VERB.match(text, end) is not None
+    words = window.split(None, 1)
+    return bool(words) and words[0].lower().rstrip(",—–-") in _PERSON_VERB_STARTS and _PERSON_VERB.match(text, end) is not None
+
+
 _SIGN_OFF = re.compile(
     r"(?i)^[ \t>]*(?:thanks|thank\s+you|many\s+thanks|thanks\s+again|thx|ta|cheers|best|best\s+regards|kind\s+regards|"
     r"warm\s+regards|regards|sincerely|yours(?:\s+(?:truly|sincerely))?|respectfully|all\s+the\s+best|"
@@ -156,9 +177,9 @@ _KEY_VALUE = re.compile(
 # A line of identifier-like cells split by one delimiter: a CSV/TSV header candidate, or a
 # Markdown table header (`| Name | Email |`).
 _CSV_HEADER = re.compile(
-    r"(?m)^[ \t]*\|?[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?(?:[ \t]*([,\t;|])[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?)++"
-    r"[ \t]*\|?[ \t]*\r?$"
+    r"(?m)^[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?(?:[ \t]*([,\t;|])[ \t]*[\"']?[^\W\d][\w \-]{0,30}+[\"']?)++[ \t]*\r?$"
 )
+_MARKDOWN_HEADER = re.compile(r"(?m)^[ \t]*(\|)[ \t]*[^\W\d][\w \-]{0,30}+(?:\|[ \t]*[^\W\d][\w \-]{0,30}+)++\|[ \t]*\r?$")
 _COMPANY_WORDS = frozenset(
     "inc llc ltd corp company corporation gmbh plc group holdings technologies labs systems "
     "solutions services partners bank university school hospital clinic team foundation guild squad crew "
@@ -232,6 +253,8 @@ def _classify(word: str) -> str:
         if is_common:
             return "weak"  # Will, Grace, Brown: an English word first
         return "given" if is_given else "surname"
+    if "\u0400" <= key[0] <= "\u04ff" and _declined_given_name(key, lex):
+        return "weak" if is_common else "given"  # Ивану, Марии, Сергеем: a given name, declined
     if len(key) >= 5 and not key.isascii() and _SURNAME_ENDINGS.search(key):
         # Петров, Шевченко, Иванович, Παπαδόπουλος; one that is also a frequent word (news text
         # is full of surnames) needs a partner.
@@ -247,9 +270,21 @@ def _classify(word: str) -> str:
     return "unknown"
 
 
+# Russian and Ukrainian case endings of given names and the nominative endings to try instead.
+_CASE_ENDINGS = (("ом", ""), ("ем", "и"), ("ем", "ь"), ("еи", "я"), ("ои", "а"), ("у", ""), ("а", ""), ("ю", "и"), ("ю", "ь"),
+                 ("я", "и"), ("я", "ь"), ("и", "я"), ("и", "а"), ("е", "а"), ("е", "я"), ("у", "а"), ("ю", "я"), ("е", ""))
+
+
+def _declined_given_name(key: str, lex: dict[str, frozenset[str]]) -> bool:
+    return len(key) >= 4 and any(
+        key.endswith(ending) and key[: -len(ending)] + base in lex["given"] for ending, base in _CASE_ENDINGS
+    )
+
+
 # Endings of Cyrillic and Greek family names and patronymics, as folded (й -> и, accents dropped).
 _SURNAME_ENDINGS = re.compile(
-    r"(?:ов|ова|ев|ева|ин|ина|ын|ына|скии|ская|цкии|цкая|енко|ук|юк|вич|овна|евна|ична|ян|янц|швили|дзе|"
+    r"(?:(?:ов|ев|ин|ын)(?:а|у|ым|ои|е|ои|ых)?|(?:ск|цк)(?:ии|ая|ого|ому|им|ои|ую)|енко|ук|юк|вич(?:а|у|ем)?|"
+    r"овн[аеуы]|евн[аеуы]|ичн[аеуы]|ян|янц|швили|дзе|"
     r"οπουλοσ|οπουλου|ιδησ|ιδου|αδησ|ακησ|ακη|ογλου|ουδησ|ιαδησ|ιωτησ|ελλησ|ιου)$"
 )
 
@@ -302,7 +337,7 @@ def _left_context(text: str, start: int) -> str:
         return ""
     words = tail.split()
     last = words[-1] if words else ""
-    if last in _STRONG_LEFT_WORDS or tail.endswith(_STRONG_LEFT_PHRASES):
+    if last in _STRONG_LEFT_WORDS or (last in _PHRASE_ENDS and tail.endswith(_STRONG_LEFT_PHRASES)):
         return "strong"
     if stripped[-1] not in ",.;،，" and last in _WEAK_LEFT_WORDS:
         return "weak"
@@ -372,9 +407,7 @@ def _accept(kinds: list[str], words: list[str], text: str, start: int, end: int,
         return _left_context(text, start) == "weak" or _PERSON_RIGHT.match(text, end) is not None
     if kind in ("surname", "risky"):
         return _PERSON_RIGHT.match(text, end) is not None
-    if kind == "unknown" and _name_like(words[0]):
-        return _PERSON_VERB.match(text, end) is not None
-    return False
+    return kind == "unknown" and _person_verb_after(text, end) and _name_like(words[0])
 
 
 def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
@@ -396,14 +429,16 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
             kinds = [_classify(w) for _, _, w in tokens]
         strong = titled = False
         # Leading titles, greetings and common words are context, not part of the name.
-        while len(tokens) > 1 and (kinds[0] in ("title", "common", "particle", "initial") or _is_greeting(tokens[0][2])):
+        while len(tokens) > 1 and (kinds[0] in ("title", "common", "particle", "initial") or (kinds[0] == "weak" and _is_greeting(tokens[0][2]))):
             titled = kinds[0] == "title"
             if titled or _left_context(text, tokens[1][0]) == "strong":
                 strong = True
             tokens, kinds = tokens[1:], kinds[1:]
         if kinds[0] == "title":
             continue
-        if len(tokens) > 1 and kinds[0] == "weak" and kinds[1] == "given" and _at_sentence_start(text, tokens[0][0]):
+        while len(tokens) > 1 and kinds[0] == "blocked" and kinds[1] in ("given", "surname"):
+            tokens, kinds = tokens[1:], kinds[1:]  # "Yesterday Priya merged it", "Monday Okafor is out"
+        if len(tokens) > 1 and kinds[0] in ("weak", "unknown", "rare") and kinds[1] == "given" and _at_sentence_start(text, tokens[0][0]):
             tokens, kinds = tokens[1:], kinds[1:]  # "Per Aurelio's comment", "Will Priya merge it?"
         after_title = titled or _after_title(text, tokens[0][0])
         while tokens and kinds[-1] in ("common", "particle", "title") and not (after_title and len(tokens) == 1):
@@ -576,7 +611,10 @@ def _csv_spans(text: str) -> list[Span]:
     spans = []
     if text.count("\n") < 1:
         return spans
-    for header in _CSV_HEADER.finditer(text):
+    headers = list(_CSV_HEADER.finditer(text))
+    if "|" in text:
+        headers += _MARKDOWN_HEADER.finditer(text)
+    for header in headers:
         line, delimiter = header.group().rstrip("\r"), header.group(1)
         columns = [re.sub(r"[\s_\-\"']", "", cell.lower()) for _, cell in _split_row(line, delimiter)]
         wanted = [i for i, c in enumerate(columns) if c in _PERSON_KEYS or c in _PERSON_KEYS_INTL or c in _GENERIC_NAME_KEYS]

@@ -23,7 +23,7 @@ _DEVANAGARI = "\u0900-\u0963\u0971-\u097f"
 _THAI = "\u0e01-\u0e3a\u0e40-\u0e4e"
 _HANGUL = "\uac00-\ud7a3"
 _HAN = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_KANA = "\u3041-\u3096\u30a1-\u30fa\u30fc"
+_KANA = "\u3041-\u3096\u30a1-\u30fc"
 _KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]{2,12}(?:\u30fb[\u30a1-\u30fa\u30fc]{1,12}){0,2}")
 
 _ANY = re.compile(f"[{_ARABIC}{_HEBREW}{_DEVANAGARI}{_THAI}{_HANGUL}{_HAN}{_KANA}]")
@@ -33,6 +33,9 @@ _WORD = re.compile(
 )
 _HAN_HEAD = re.compile(f"[{_HAN}]{{1,6}}")  # enough for any name, bounded for speed
 _HAN_TAIL = re.compile(f"[{_HAN}]{{1,4}}$")
+_KATAKANA_NAME = re.compile(
+    "[\u30a1-\u30fa\u30fc]{2,10}\u30fb[\u30a1-\u30fa\u30fc]{2,12}(?=です|さん|様|氏|は|が|と|から|より|$)"
+)
 _SPACED_GIVEN = re.compile(f" [{_HAN}]{{1,3}}(?![{_HAN}])")
 
 # Words that make the next word a name: titles, greetings, thanks, "my name is" (folded forms).
@@ -356,6 +359,8 @@ def _cjk_names(text: str, start: int, end: int) -> list[Span]:
             spans.append(Span(start + found[0], start + found[1], "name"))
     if not spans and re.search("[\u3041-\u3096]", run):
         spans = _ja_surname_spans(run, start)
+        # ジョン・スミスが: a foreign name in katakana, its parts joined by a middle dot.
+        spans += [Span(start + m.start(), start + m.end(), "name") for m in _KATAKANA_NAME.finditer(run)]
     if not spans and 2 <= len(run) <= 4 and (_zh_full_name(run) == len(run) or _ja_surname(run) >= 2):
         return [Span(start, end, "name")]  # a cell, a vocative (陈伟，…), a name between punctuation
     if not spans:
