@@ -400,7 +400,7 @@ class Gateway:
                 asyncio.ensure_future(self.rate_limiter.add_tokens(limits, call.key.key_id, call.key.user, call.key.team,
                                                                    call.tokens_in + call.tokens_out))
 
-    def excerpt(self, decision, raw_text: str, phase: str = "input") -> str | None:
+    def excerpt(self, decision, raw_text: str, phase: str = "input", *, piece: int | None = None) -> str | None:
         """The event's excerpt per the org setting: none, redacted (every PII and secret replaced, whatever
         the policies' actions — the engine's Decision.excerpt) or full. The head of the text, as the engine gives it."""
         mode = self.state.excerpt_mode
@@ -410,7 +410,7 @@ class Gateway:
             return raw_text[:EXCERPT_CHARS]
         if decision is None:  # no policy looked at this text: the engine still redacts the excerpt
             decision = EMPTY.evaluate_input(raw_text) if phase == "input" else EMPTY.evaluate_output(raw_text)
-        return decision.excerpt(EXCERPT_CHARS) or None
+        return decision.excerpt(EXCERPT_CHARS, piece=piece) or None
 
     def blocked(self, call: Call, decision) -> web.Response:
         result = decision.blocked_by

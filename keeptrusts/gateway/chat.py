@@ -17,8 +17,15 @@ from keeptrusts.gateway.upstream import UpstreamTimeout, UpstreamUnavailable
 UPSTREAM_FIX = "Check the upstream URL (--upstream / KT_UPSTREAM_URL) and the network path to the LLM provider; `kt doctor` checks both."
 
 
-def last_user_text(messages: list) -> str:
-    return next((message_text(m) for m in reversed(messages) if m.get("role") == "user"), "")
+def prompt_excerpt(gateway: Gateway, decision, messages: list) -> str | None:
+    """The event's prompt excerpt: the latest user message (not a system prompt that every event shares).
+    What the input policies found in it is reused (its spans, its placeholders), not scanned again."""
+    index = next((i for i in range(len(messages) - 1, -1, -1) if messages[i].get("role") == "user"), None)
+    text = message_text(messages[index]) if index is not None else ""
+    piece = decision.piece_of(index) if decision is not None and index is not None else None
+    if piece is not None:
+        return gateway.excerpt(decision, text, piece=piece)
+    return gateway.excerpt(decision if len(messages) == 1 else None, text)
 
 
 async def begin(gateway: Gateway, request: web.Request, endpoint: str) -> tuple[Call, dict] | web.Response:
@@ -123,8 +130,7 @@ async def handle_chat(gateway: Gateway, request: web.Request) -> web.StreamRespo
         if decision.redacted:
             body["messages"] = messages = decision.messages
             changed = True
-    # The excerpt shows the latest user message (not a system prompt that every event shares).
-    call.prompt_excerpt = gateway.excerpt(decision if len(messages) == 1 else None, last_user_text(messages))
+    call.prompt_excerpt = prompt_excerpt(gateway, decision, messages)
 
     usage_asked = bool((body.get("stream_options") or {}).get("include_usage"))
     if call.stream and not usage_asked:

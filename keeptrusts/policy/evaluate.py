@@ -140,6 +140,7 @@ class Decision:
     _detectors: "Detectors | None" = None  # to redact excerpts the policies did not cover
     # What no policy scanned the text for (without error): PII entity types, and whether secrets.
     _gaps: "tuple[frozenset[str], bool]" = (ALL_ENTITY_TYPES, True)
+    _pieces: "_Pieces | None" = None  # the texts evaluated, for an excerpt of one message
 
     @property
     def blocked(self) -> bool:
@@ -157,12 +158,23 @@ class Decision:
         """Policy entries for the event (DESIGN §7)."""
         return [r.entry() for r in self.results if r.reportable]
 
-    def excerpt(self, limit: int = 500) -> str:
-        """The first `limit` characters with every PII and secret replaced — whatever the policies' actions,
-        and even when the set has no pii-detector or dlp-filter: for event excerpts (DESIGN §7).
-        Returns '' when a detector fails: no excerpt rather than an unredacted one."""
-        head = self._source[: limit + EXCERPT_MARGIN]
-        spans = [s for s in self._sensitive if s.start < len(head)]
+    def piece_of(self, message_index: int) -> int | None:
+        """The piece that is message `message_index`'s whole text (None: no such message, or several parts)."""
+        pieces = self._pieces
+        if pieces is None or pieces.locations.count((message_index, None)) != 1:
+            return None
+        return pieces.locations.index((message_index, None))
+
+    def excerpt(self, limit: int = 500, *, piece: int | None = None) -> str:
+        """The first `limit` characters (of the text, or of one piece: `piece_of`) with every PII and secret
+        replaced — whatever the policies' actions, and even when the set has no pii-detector or dlp-filter:
+        for event excerpts (DESIGN §7). What the policies found is reused; only what they did not look
+        for is scanned. Returns '' when a detector fails: no excerpt rather than an unredacted one."""
+        start, source = (0, self._source) if piece is None else (self._pieces.starts[piece], self._pieces.texts[piece])
+        head = source[: limit + EXCERPT_MARGIN]
+        end = start + len(head)
+        spans = [s if start == 0 else Span(s.start - start, s.end - start, s.type)
+                 for s in self._sensitive if s.start < end and s.end > start]
         entity_types, secrets = self._gaps
         if (entity_types or secrets) and self._detectors is not None:
             try:  # only what the policies did not look for
@@ -288,7 +300,7 @@ class PolicySet:
             text, messages = pieces.text, pieces.original_messages()
         action = wire.strongest_action(r.action for r in results)
         return Decision(phase, action, results, placeholders, text, messages, pieces.text, sensitive,
-                        self.detectors, sensitive_gaps(self.policies_for(phase), results))
+                        self.detectors, sensitive_gaps(self.policies_for(phase), results), pieces)
 
 
 def sensitive_gaps(policies, results) -> tuple[frozenset[str], bool]:

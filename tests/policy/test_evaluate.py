@@ -167,6 +167,27 @@ def test_excerpt_looks_only_for_what_the_policies_did_not():
     assert asked == [{"email"}, set(ENTITY_TYPES) - {"email"}]
 
 
+def test_excerpt_of_one_message_reuses_what_the_policies_found():
+    calls = []
+
+    def pii(text, entity_types):
+        calls.append(text)
+        return pii_detect(text, entity_types)
+
+    policy_set = PolicySet.from_yaml("policies:\n  - {name: pii, type: pii-detector, action: redact}\n"
+                                     "  - {name: secrets, type: dlp-filter, action: log}\n",
+                                     detectors=Detectors(pii=pii, secrets=secrets_detect))
+    messages = [{"role": "system", "content": "Escalate to bob@example.com."},
+                {"role": "user", "content": "Ask alice@example.com and bob@example.com, key sk_live_abcdefgh1234"}]
+    decision = policy_set.evaluate_input(messages)
+    scans = len(calls)
+    piece = decision.piece_of(1)
+    # Numbered as the upstream saw it: bob is [EMAIL_1] because the system prompt named him first.
+    assert decision.excerpt(piece=piece) == "Ask [EMAIL_2] and [EMAIL_1], key [SECRET_1]"
+    assert len(calls) == scans  # every entity type and secrets were already scanned: nothing runs again
+    assert decision.piece_of(5) is None
+
+
 def test_excerpt_hides_an_entity_cut_at_the_limit(policy_set):
     decision = policy_set.evaluate_input("x" * 10 + " alice@example.com")
     assert decision.excerpt(limit=15) == "x" * 10 + " [EMA"

@@ -75,7 +75,8 @@ _STRONG_LEFT_PHRASES = (
     "talked to", "met with", "meeting with", "call with", "according to", "thank you", "contact",
     "email from", "message from", "note from", "my name's", "name's", "thanks to", "thank you to", "credit to",
     "good catch", "nice catch", "great catch", "good job", "great job", "nice job", "nice work", "great work",
-    "good work", "well done", "good point", "good call", "shout-out to", "shout out to", "congrats to", "me and",
+    "good work", "well done", "good point", "good call", "thanks a lot", "thanks so much", "thank you so much",
+    "thanks very much", "thank you very much", "shout-out to", "shout out to", "congrats to", "me and",
     "you and",
     "congratulations to", "kudos to", "props to", "welcome back", "farewell to", "goodbye to", "signed by", "sent by", "owned by",
     "led by", "managed by", "prepared by", "presented by", "hosted by", "fixed by", "merged by", "opened by",
@@ -116,7 +117,8 @@ _PERSON_VERB = re.compile(
     r"promised|is\s+working\s+on|is\s+looking\s+into|looked\s+into|picked\s+up|will\s+pick\s+up|took\s+over|paired\s+with|"
     r"pinged|emailed|messaged|texted|told\s+(?:me|us|them)|explained|pointed\s+out|proposed|apologi[sz]ed|thanked|"
     r"is\s+ooo|is\s+on[\s-]call|is\s+sick|has\s+left|left\s+the\s+company|resigned|was\s+promoted|will\s+(?:present|demo)|"
-    r"here\s*[,—–-]|(?:can|could|would|will|do|did|are|have)\s+you\b|please\s+\w|pls\s+\w|"
+    r"merged|fixed|pushed|deployed|shipped|committed|reverted|refactored|debugged|investigated|owns|leads|will\s+fix|"
+    r"is\s+(?:fixing|reviewing|investigating|debugging|handling|owning|leading)|here\s*[,—–-]|(?:can|could|would|will|do|did|are|have)\s+you\b|please\s+\w|pls\s+\w|"
     r"(?:'s|’s)\s+(?:manager|boss|wife|husband|partner|mom|mum|dad|mother|father|son|daughter|kids|family|birthday|"
     r"farewell|desk|calendar|vacation|holiday|leave|pto|last\s+day|first\s+day|promotion|onboarding|offboarding|1:1|"
     r"one-on-one|direct\s+reports?|laptop|parental|out\s+of\s+office|ooo|availability|phone\s+number|email\s+address|home))(?![\w-])"
@@ -127,7 +129,7 @@ _PERSON_VERB_STARTS = frozenset(
     "написал написала спросил спросила ответил ответила предложил предложила просит пишет сказав написав είπε έγραψε "
     "ρώτησε approved reviewed volunteered offered promised looked picked took paired pinged emailed messaged texted told "
     "explained pointed proposed apologised apologized thanked has left resigned was here can could would do did are have "
-    "please pls".split()
+    "please pls merged fixed pushed deployed shipped committed reverted refactored debugged investigated owns leads".split()
 )
 
 
@@ -253,7 +255,7 @@ def _classify(word: str) -> str:
         if is_common:
             return "weak"  # Will, Grace, Brown: an English word first
         return "given" if is_given else "surname"
-    if "\u0400" <= key[0] <= "\u04ff" and _declined_given_name(key, lex):
+    if ("\u0400" <= key[0] <= "\u04ff" or "\u0370" <= key[0] <= "\u03ff") and _declined_given_name(key, lex):
         return "weak" if is_common else "given"  # Ивану, Марии, Сергеем: a given name, declined
     if len(key) >= 5 and not key.isascii() and _SURNAME_ENDINGS.search(key):
         # Петров, Шевченко, Иванович, Παπαδόπουλος; one that is also a frequent word (news text
@@ -272,7 +274,9 @@ def _classify(word: str) -> str:
 
 # Russian and Ukrainian case endings of given names and the nominative endings to try instead.
 _CASE_ENDINGS = (("ом", ""), ("ем", "и"), ("ем", "ь"), ("еи", "я"), ("ои", "а"), ("у", ""), ("а", ""), ("ю", "и"), ("ю", "ь"),
-                 ("я", "и"), ("я", "ь"), ("и", "я"), ("и", "а"), ("е", "а"), ("е", "я"), ("у", "а"), ("ю", "я"), ("е", ""))
+                 ("я", "и"), ("я", "ь"), ("и", "я"), ("и", "а"), ("е", "а"), ("е", "я"), ("у", "а"), ("ю", "я"), ("е", ""),
+                 # Greek (folded, final σ): Γιώργου, Νίκο, Μαρίας, Ελένης, Δημήτρη
+                 ("ου", "οσ"), ("ο", "οσ"), ("ε", "οσ"), ("η", "ησ"), ("α", "ασ"), ("ασ", "α"), ("ησ", "η"))
 
 
 def _declined_given_name(key: str, lex: dict[str, frozenset[str]]) -> bool:
@@ -468,12 +472,22 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
         # In a chat transcript whose speakers include a known name, the other speakers are people
         # too: "Bongani: I think …\nTamsin: yep, …".
         chat = any(_is_speaker(text, s.start, s.end) for s in spans)
+        starts = {s.start for s in spans}
         spans.extend(
             Span(s, e, "name") for s, e, w in rejected
             if w in seen or (chat and _is_speaker(text, s, e) and _classify(w) in ("unknown", "weak", "surname"))
+            or (_classify(w) == "unknown" and _name_like(w) and _before_a_name(text, e, starts))
         )
         spans.sort(key=lambda s: s.start)
     return spans
+
+
+def _before_a_name(text: str, end: int, starts: set[int]) -> bool:
+    """`Zuberi and Makena are reviewing`: an unknown word joined to a name that follows."""
+    for joiner in (" and ", " & ", ", ", " or "):
+        if text.startswith(joiner, end) and end + len(joiner) in starts:
+            return True
+    return False
 
 
 def _is_greeting(word: str) -> bool:

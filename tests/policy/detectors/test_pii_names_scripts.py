@@ -97,6 +97,7 @@ def test_it_finds_names_in_other_scripts(text, expected):
         ("Nguyen Van An submitted the form. Kovács Anna approved it.", ["Nguyen Van", "Kovács Anna"]),
         ("Paging Oluwadamilare — the DB is on fire.", ["Oluwadamilare"]),
         ("Yesterday Priya merged it; me and Tamsin will pair on the rest.", ["Priya", "Tamsin"]),
+        ("Zuberi and Makena are reviewing. Zuberi merged the fix. Thanks a lot Zuberi", ["Zuberi", "Makena", "Zuberi", "Zuberi"]),
         ('Cardholder: JOHN SMITH\n{"cardholder_name": "MARIA GARCIA"}', ["JOHN SMITH", "MARIA GARCIA"]),
     ],
 )
@@ -124,6 +125,7 @@ def test_it_finds_bare_names_no_list_knows(text, expected):
         "此致\n敬礼",
         "@Override public void run() {}\n@Injectable()\nexport class Api {}",
         "Jordan is a great market for us, and Chad too.",
+        "Dependabot merged the PR. Renovate pushed an update. Kafka and Redis are down. Terraform deployed the stack.",
         "ウォール・ストリートの記事。Приложение работает. Система упала. Машину починили.",
         '{"name": "خدمة الدفع"} {"name": "भुगतान सेवा"} مرحبا بكم، نحن سعداء',
         "| Service | Status |\n|---|---|\n| Billing Api | Up |",
