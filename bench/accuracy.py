@@ -3,6 +3,8 @@
     .venv/bin/python bench/accuracy.py            # print the table
     .venv/bin/python bench/accuracy.py --write    # also rewrite it in docs/policies.md
     .venv/bin/python bench/accuracy.py --json     # machine-readable
+    .venv/bin/python bench/accuracy.py --data tests/policy/data/final --write
+                                                  # the evaluation-only set, in its own table
 
 Each line: {"text", "source", "spans": [{"start", "end", "type"}], "injection": bool?, "content": [categories]?}.
 PII span types are entity types; secret spans have type "secret". Files are scored for what they
@@ -206,21 +208,31 @@ def markdown(metrics: dict) -> str:
     return "\n".join(lines)
 
 
-def write_doc(table_md: str, doc: Path = DOC):
+def markers(data_dir: Path) -> tuple[str, str]:
+    """The doc markers of a corpus directory: the main table for tests/policy/data, one of its own otherwise."""
+    if data_dir.resolve() == DATA:
+        return START, END
+    return f"<!-- accuracy:{data_dir.name}:start -->", f"<!-- accuracy:{data_dir.name}:end -->"
+
+
+def write_doc(table_md: str, doc: Path = DOC, start: str = START, end: str = END):
     text = doc.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"{doc} has no {START} … {END} markers")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    doc.write_text(f"{head}{START}\n{table_md}\n{END}{tail}", encoding="utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"{doc} has no {start} … {end} markers")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    doc.write_text(f"{head}{start}\n{table_md}\n{end}{tail}", encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", action="store_true", help=f"rewrite the table in {DOC.relative_to(ROOT)}")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--data", type=Path, default=DATA, help="corpus directory (default: %(default)s)")
     args = parser.parse_args()
-    metrics = report(evaluate())
+    if not args.data.is_dir():
+        parser.error(f"--data {args.data}: not a directory")
+    metrics = report(evaluate(args.data))
     if args.json:
         print(json.dumps(metrics, indent=2))
     else:
@@ -231,7 +243,7 @@ def main() -> int:
     for problem in misses(metrics):
         print(f"below target: {problem}", file=sys.stderr)
     if args.write:
-        write_doc(markdown(metrics))
+        write_doc(markdown(metrics), DOC, *markers(args.data))
         print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
     return 0
 

@@ -50,3 +50,17 @@ def test_span_scoring_counts_overlap_of_the_same_type():
     accuracy._score_spans(counts, gold=[(0, 10), (20, 30)], predicted=[(5, 12), (40, 45)])
     m = counts.metrics()
     assert (m["precision"], m["recall"]) == (0.5, 0.5)
+
+
+def test_evaluation_only_corpus_is_scored_apart(tmp_path):
+    """`--data` scores another directory and writes its own table, never the tuned corpus's."""
+    final = Path(__file__).parent / "data" / "final"
+    table = accuracy.report(accuracy.evaluate(final))
+    assert {"final_a", "final_b"} <= set(table["prompt-injection"])
+    assert accuracy.markers(final) == ("<!-- accuracy:final:start -->", "<!-- accuracy:final:end -->")
+    assert accuracy.markers(accuracy.DATA) == (accuracy.START, accuracy.END)
+    doc = tmp_path / "doc.md"
+    doc.write_text("a\n<!-- accuracy:start -->\nold\n<!-- accuracy:end -->\n<!-- accuracy:final:start -->\n<!-- accuracy:final:end -->\n")
+    accuracy.write_doc("| new |", doc, *accuracy.markers(final))
+    assert doc.read_text() == ("a\n<!-- accuracy:start -->\nold\n<!-- accuracy:end -->\n"
+                               "<!-- accuracy:final:start -->\n| new |\n<!-- accuracy:final:end -->\n")
