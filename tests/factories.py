@@ -3,6 +3,7 @@
 import factory
 from django.utils.text import slugify
 
+from apps.escalations.models import Escalation
 from apps.gateways.models import Gateway
 from apps.keys.models import ApiToken, GatewayKey
 from apps.tenancy.models import Membership, Organization, Role, Team, User
@@ -116,3 +117,26 @@ def budget(team: Team, limit, *, alert_at=None, scope: str = "team", action: str
     return team_budget_set(scope=unscoped_operator_scope(team.organization), actor=None, team=team,
                            monthly_limit_usd=Decimal(str(limit)), budget_scope=scope, action=action,
                            alert_at=Decimal(str(alert_at)) if alert_at is not None else None)
+
+
+class EscalationFactory(factory.django.DjangoModelFactory):
+    """An escalation as the writing services leave it: stored and counted in the escalation counts."""
+
+    class Meta:
+        model = Escalation
+
+    team = factory.SubFactory(TeamFactory)
+    organization = factory.LazyAttribute(lambda e: e.team.organization)
+    policy = "pii-check"
+    policy_type = "pii"
+    dedupe_key = factory.Sequence(lambda n: f"test:{n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from collections import Counter
+
+        from apps.escalations.services import escalation_count_key, escalation_counts_add
+
+        escalation = super()._create(model_class, *args, **kwargs)
+        escalation_counts_add(Counter([escalation_count_key(escalation, escalation.status)]))
+        return escalation

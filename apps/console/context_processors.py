@@ -1,6 +1,6 @@
 from apps.core.views import TEAM_SESSION_KEY, console_scope
 from apps.escalations.models import Escalation
-from apps.escalations.selectors import escalation_list
+from apps.escalations.selectors import escalation_tallies
 
 NAVIGATION = [
     ("console:dashboard", "Dashboard"),
@@ -31,7 +31,5 @@ def console(request):
 
 
 def open_escalations(scope) -> int:
-    """The count on the Escalations tab: open items the actor can see (one indexed count)."""
-    if scope.is_empty:
-        return 0
-    return escalation_list(scope=scope, status=Escalation.Status.OPEN).count()
+    """The count on the Escalations tab: open items the actor can see (from the escalation counts)."""
+    return escalation_tallies(scope=scope, status=Escalation.Status.OPEN).total()

@@ -8,6 +8,7 @@ through the actor's scope: managers see their teams, developers their own rows.
 from __future__ import annotations
 
 import calendar
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -17,7 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from apps.costs.models import BudgetMonth
 from apps.costs.selectors import month_of, team_budgets
 from apps.escalations.models import Escalation
-from apps.escalations.selectors import escalation_list
+from apps.escalations.selectors import escalation_tallies
 from apps.events.models import Event, PolicyRollup, UsageDailyRollup
 from apps.keys.selectors import gateway_key_list
 from apps.tenancy.models import Membership, Role
@@ -62,15 +63,19 @@ class PolicyRate:
         return share(self.dismissed, self.triaged)
 
 
-def false_positive_rates(*, scope: Scope, since: datetime | None = None) -> list[PolicyRate]:
-    """Dismissed ÷ triaged escalations per policy (DESIGN §8), most triaged first."""
-    qs = escalation_list(scope=scope).exclude(status=Escalation.Status.OPEN)
-    if since:
-        qs = qs.filter(triaged_at__gte=since)
-    rows = (qs.values("policy").annotate(triaged=Count("id"),
-                                         dismissed=Count("id", filter=Q(status=Escalation.Status.DISMISSED)))
-            .order_by("-triaged", "policy"))
-    return [PolicyRate(r["policy"], r["triaged"], r["dismissed"]) for r in rows]
+def false_positive_rates(*, scope: Scope, tallies: Counter | None = None) -> list[PolicyRate]:
+    """Dismissed ÷ triaged escalations per policy (DESIGN §8), most triaged first; from
+    `escalation_tallies` (all time), which the caller may pass when it has them."""
+    tallies = escalation_tallies(scope=scope) if tallies is None else tallies
+    rates: dict[str, PolicyRate] = {}
+    for (policy, status), n in tallies.items():
+        if status == Escalation.Status.OPEN:
+            continue
+        rate = rates.setdefault(policy, PolicyRate(policy, 0, 0))
+        rate.triaged += n
+        if status == Escalation.Status.DISMISSED:
+            rate.dismissed += n
+    return sorted(rates.values(), key=lambda r: (-r.triaged, r.policy))
 
 
 @dataclass
@@ -172,10 +177,9 @@ def dashboard(*, scope: Scope, period: Period, gateway_id: int | None = None, no
     requests = totals["calls"] or 0
     active_users = set(usage.values_list("user_id", flat=True).distinct().order_by())
     members = team_member_ids(scope)
-    escalations = escalation_list(scope=scope)
-    period_escalations = escalations.filter(created_at__gte=period.start, created_at__lt=period.end)
+    all_time = escalation_tallies(scope=scope)
     budgets = team_budget_states(scope=scope, now=now)
-    rates = false_positive_rates(scope=scope)
+    rates = false_positive_rates(scope=scope, tallies=all_time)
     triaged = sum(r.triaged for r in rates)
     onboard = onboarding(scope=scope)
     durations = sorted(o.duration for o in onboard if o.duration is not None)
@@ -193,8 +197,8 @@ def dashboard(*, scope: Scope, period: Period, gateway_id: int | None = None, no
         "unique_models": totals["models"] or 0,
         "block_rate": share(totals["blocked"], requests),
         "cost": totals["cost"] or ZERO,
-        "escalation_count": period_escalations.count(),
-        "open_escalations": escalations.filter(status=Escalation.Status.OPEN).count(),
+        "escalation_count": escalation_tallies(scope=scope, start=period.start, end=period.end).total(),
+        "open_escalations": sum(n for (_, status), n in all_time.items() if status == Escalation.Status.OPEN),
         "adoption_rate": share(len(active_users & members), len(members)),
         "members": len(members),
         "adopted": len(active_users & members),

@@ -56,3 +56,27 @@ class Escalation(models.Model):
 
     def __str__(self):
         return f"{self.policy} {self.status} ({self.event_id or self.dedupe_key})"
+
+
+class EscalationCount(models.Model):
+    """How many escalations of a team, opened on one UTC day, for one policy, are in
+    each status. Every escalation is counted in exactly one row (its creation day,
+    its current status); the services move it between rows in the transaction that
+    opens or triages it, so the dashboard's "escalations in period" and per-policy
+    "dismissed ÷ triaged" read a few hundred rows instead of every escalation
+    (docs/scaling.md). No user column: a developer's own escalations are counted
+    from the escalations themselves (apps.escalations.selectors.escalation_tallies)."""
+
+    organization = models.ForeignKey("tenancy.Organization", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("tenancy.Team", on_delete=models.CASCADE, related_name="+")
+    day = models.DateTimeField()  # midnight UTC of the escalation's created_at
+    policy = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Escalation.Status)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "day", "policy", "status"], name="escalationcount_key")]
+        indexes = [models.Index(fields=["organization", "day"], name="escalationcount_org_day")]
+
+    def __str__(self):
+        return f"{self.policy} {self.status} {self.day:%Y-%m-%d}: {self.count}"

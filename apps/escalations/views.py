@@ -14,7 +14,7 @@ from apps.tenancy.selectors import members_of
 
 from . import services
 from .forms import STATUS_FILTERS, AssignForm, BulkTriageForm, TriageForm, status_filter
-from .selectors import escalation_list
+from .selectors import escalation_list, escalation_tallies
 
 QUEUE_PAGE = 100
 
@@ -45,6 +45,7 @@ class EscalationListView(ConsoleView):
     required_role = {"GET": Role.VIEWER, "POST": Role.MANAGER}
 
     def queue(self):
+        """The filtered queue and its size (from the escalation counts unless filtered by assignee)."""
         status = status_filter(self.request.GET.get("status") or self.request.POST.get("status"))
         qs = escalation_list(scope=self.scope, status=status)
         policy = self.request.GET.get("policy")
@@ -52,13 +53,14 @@ class EscalationListView(ConsoleView):
             qs = qs.filter(policy=policy)
         if self.request.GET.get("assignee") == "me":
             qs = qs.filter(assignee=self.request.user)
-        return qs, status
+            return qs, status, qs.count()
+        return qs, status, escalation_tallies(scope=self.scope, status=status, policy=policy).total()
 
     def get_context_data(self, **kwargs):
-        qs, status = self.queue()
+        qs, status, total = self.queue()
         rows = with_age(list(qs[:QUEUE_PAGE]), self.scope.organization.review_sla_hours)
         return super().get_context_data(
-            escalations=rows, total=qs.count(), status=status or "all", statuses=STATUS_FILTERS,
+            escalations=rows, total=total, status=status or "all", statuses=STATUS_FILTERS,
             sla_hours=self.scope.organization.review_sla_hours, bulk_form=kwargs.pop("bulk_form", None) or TriageForm(),
             rates=false_positive_rates(scope=self.scope), can_review=self.scope.has_role(Role.MANAGER), **kwargs,
         )

@@ -246,7 +246,10 @@ def escalations_open_from_log(org: Organization, start: datetime, end: datetime,
     """One escalation per `escalate` policy entry of `org` in [start, end), as ingest opens
     them (idempotent on the dedupe key). Those of events before `triaged_before` are
     triaged, picked by the last character of the random ULID part: ~30 % dismissed as
-    false positives, the rest confirmed or resolved, three hours after the event."""
+    false positives, the rest confirmed or resolved, three hours after the event. The
+    escalation counts are recomputed in the same transaction."""
+    from apps.escalations.services import escalation_counts_rebuild
+
     if connection.vendor == "postgresql":
         later = "p.ts + interval '3 hours'"
     else:
@@ -268,4 +271,6 @@ def escalations_open_from_log(org: Organization, start: datetime, end: datetime,
             "ON CONFLICT DO NOTHING",
             [adapt(triaged_before)] * 3 + [org.pk, adapt(start), adapt(end)],
         )
-        return cursor.rowcount
+        opened = cursor.rowcount
+        escalation_counts_rebuild(org.pk)
+        return opened

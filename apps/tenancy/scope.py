@@ -28,6 +28,11 @@ class Scope:
         return sorted(self.team_roles)
 
     @property
+    def own_only_team_ids(self) -> list[int]:
+        """Teams where the actor is a developer: they see only their own rows there."""
+        return sorted(tid for tid, role in self.team_roles.items() if role == Role.DEVELOPER)
+
+    @property
     def is_empty(self) -> bool:
         return self.organization is None or not self.team_roles
 
@@ -63,7 +68,7 @@ class Scope:
         if self.is_empty:
             return queryset.none()
         seeing_all = [tid for tid, role in self.team_roles.items() if role != Role.DEVELOPER]
-        own_only = [tid for tid, role in self.team_roles.items() if role == Role.DEVELOPER]
+        own_only = self.own_only_team_ids
         condition = Q(**{f"{team_field}__in": seeing_all})
         if own_only and user_field:
             condition |= Q(**{f"{team_field}__in": own_only, user_field: self.user_id})

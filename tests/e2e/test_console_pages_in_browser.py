@@ -11,6 +11,7 @@ from apps.policies.builtin import builtin_yaml
 from apps.policies.models import TeamPolicyVersion
 from tests.apps.console.conftest import escalating, gateway, store  # noqa: F401 (fixtures)
 from tests.apps.events.conftest import alice_key, bob_key, make_event  # noqa: F401 (fixtures)
+from tests.factories import EscalationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 XSS = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
@@ -88,7 +89,7 @@ def test_live_tail_falls_back_to_polling_when_the_server_refuses_a_stream(page, 
 
 
 def test_manager_triages_escalations_both_ways(page, log_in, screenshot, manager, alice, platform, traffic):
-    second = Escalation.objects.create(organization=platform.organization, team=platform, user=alice,
+    second = EscalationFactory(organization=platform.organization, team=platform, user=alice,
                                        policy="pii-check", policy_type="pii", score=0.4, dedupe_key="second",
                                        reasons=["phone number-like digits"])
     first = Escalation.objects.get(event_id=traffic["escalated"])

@@ -5,7 +5,7 @@ import pytest
 from apps.escalations.models import Escalation
 from apps.tenancy.models import Role
 from tests.apps.console.conftest import escalating
-from tests.factories import budget, member
+from tests.factories import EscalationFactory, budget, member
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_onboarding_tracks_key_issued_to_first_call(login, manager, alice_key, s
 def test_false_positive_rate_is_dismissed_over_triaged(login, manager, platform, alice):
     for i, status in enumerate([Escalation.Status.DISMISSED, Escalation.Status.CONFIRMED,
                                 Escalation.Status.CONFIRMED, Escalation.Status.OPEN]):
-        Escalation.objects.create(organization=platform.organization, team=platform, user=alice, policy="pii-check",
+        EscalationFactory(organization=platform.organization, team=platform, user=alice, policy="pii-check",
                                   policy_type="pii", status=status, dedupe_key=f"k{i}")
     body = login(manager).get("/").content.decode()
     assert "33.3%" in body

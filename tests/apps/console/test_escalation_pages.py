@@ -3,6 +3,7 @@ import pytest
 from apps.audit.models import AuditEntry
 from apps.escalations.models import Escalation
 from tests.apps.console.conftest import escalating
+from tests.factories import EscalationFactory
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def bobs_escalation(store, bob_key):
 
 
 def test_queue_lists_open_escalations_oldest_first_with_age(login, manager, escalation, platform):
-    other = Escalation.objects.create(organization=platform.organization, team=platform, policy="later",
+    other = EscalationFactory(organization=platform.organization, team=platform, policy="later",
                                       policy_type="pii", dedupe_key="later")
     body = login(manager).get("/escalations/").content.decode()
     assert body.index("pii-check") < body.index("later")
@@ -84,7 +85,7 @@ def test_assign_to_me_and_to_a_member(login, manager, alice, escalation):
 
 
 def test_bulk_dismiss(login, manager, platform, alice):
-    rows = [Escalation.objects.create(organization=platform.organization, team=platform, user=alice, policy="p",
+    rows = [EscalationFactory(organization=platform.organization, team=platform, user=alice, policy="p",
                                       policy_type="pii", dedupe_key=f"b{i}") for i in range(3)]
     response = login(manager).post("/escalations/", {"ids": [r.pk for r in rows[:2]], "action": "dismiss"})
     assert response.status_code == 302
@@ -123,7 +124,7 @@ def test_empty_queue_says_so(login, manager):
 
 def test_queue_query_count_is_bounded(login, manager, platform, alice, django_assert_max_num_queries):
     for i in range(20):
-        Escalation.objects.create(organization=platform.organization, team=platform, user=alice, policy="p",
+        EscalationFactory(organization=platform.organization, team=platform, user=alice, policy="p",
                                   policy_type="pii", dedupe_key=f"q{i}")
     client = login(manager)
     with django_assert_max_num_queries(15):

@@ -8,13 +8,14 @@ from apps.escalations.services import (
     escalation_assign, escalation_confirm, escalation_dismiss, escalation_resolve,
 )
 from apps.tenancy.scope import scope_for
+from tests.factories import EscalationFactory
 
 
 
 def open_escalation(team, user, policy="team-quality-gate", n=0):
     from datetime import datetime, timezone
 
-    return Escalation.objects.create(
+    return EscalationFactory(
         organization=team.organization, team=team, user=user, event_id=f"01J{n:023d}", policy=policy,
         policy_type="quality-scorer", score=0.4, dedupe_key=f"event:{n}:{policy}",
         event_ts=datetime.now(timezone.utc))

@@ -54,3 +54,10 @@ def test_generated_escalate_entries_fill_the_queue_and_older_ones_are_triaged(or
     # Running it again adds traffic, never a second escalation for the same entry.
     call_command("generate_events", "--count", "500", "--days", "14", "--org", "acme", "--seed", "8")
     assert escalations.count() == escalate_entries.count()
+    # The escalation counts the Console reads say the same, per status.
+    from apps.escalations.selectors import escalation_tallies
+    from apps.tenancy.scope import unscoped_operator_scope
+
+    tallies = escalation_tallies(scope=unscoped_operator_scope(org))
+    for status in Escalation.Status.values:
+        assert sum(n for (_, s), n in tallies.items() if s == status) == escalations.filter(status=status).count()
