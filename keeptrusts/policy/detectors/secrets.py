@@ -365,7 +365,12 @@ def _scan(text: str, rules: Iterable[_Rule], wanted: frozenset[str] | None) -> l
     taken: list[tuple[int, int]] = []
     lowered = ascii_lower(text)
     for rule in rules:
-        for lo, hi in needle_windows(text if rule.exact else lowered, rule.needles, rule.back, rule.fwd):
+        haystack = text if rule.exact else lowered
+        # Most texts hold no needle of most rules: a plain substring test skips them before
+        # needle_windows builds its regions (most of this detector's cost on a short answer).
+        if not any(needle in haystack for needle in rule.needles):
+            continue
+        for lo, hi in needle_windows(haystack, rule.needles, rule.back, rule.fwd):
             for match in rule.pattern.finditer(text, lo, hi):
                 value = match.group(rule.group)
                 if not rule.validate(value, match, text):
