@@ -781,9 +781,10 @@ class _Hits:
     """Matches per reason, with the spans that produced them.
 
     Overlapping matches of one reason are one finding (the strongest counts): several patterns that
-    read the same phrase add nothing. Distinct findings of a reason add up (noisy-OR), and so does
-    the same pattern firing on the hidden text of an obfuscation pass. A finding dampened because it
-    is quoted or talked about adds to the others only as much as the strongest such finding.
+    read the same phrase add nothing. Findings of a reason by different patterns add up (noisy-OR);
+    one pattern counts once, at its strongest, whichever pass it fired on (the plain text or the
+    hidden text of an obfuscation). A finding dampened because it is quoted or talked about adds to
+    the others only as much as the strongest such finding.
     """
 
     def __init__(self) -> None:
@@ -989,6 +990,12 @@ def _matches(signal: _Signal, lowered: str, words: set[str], number: int, trigge
                 yield match
 
 
+# Layers 0-6 are the fixed passes of `detect`; unwrapped and decoded variants are
+# numbered from their own bases, since matches cluster per (reason, layer) and must not merge
+# across different texts.
+_UNWRAPPED_LAYERS, _DECODED_LAYERS = 100, 1000
+
+
 def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words: set[str] | None = None, layer: int = 0) -> bool:
     """Match the signals `text` has triggers for; return True if anything matched."""
     found = False
@@ -1053,11 +1060,11 @@ def detect(text: str) -> DetectorResult:
         before = dict(hits.weights)
         if _scan(collapsed, hits, ctx, offsets=False, layer=6) and hits.weights != before:
             hits.add("hidden_characters", 0.3)
-    for layer, plain in enumerate(_unwrapped(folded, lowered, words), 5):
+    for layer, plain in enumerate(_unwrapped(folded, lowered, words), _UNWRAPPED_LAYERS):
         before = dict(hits.weights)
         if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer) and hits.weights != before:
             hits.add("encoded_payload", 0.4)
-    for layer, plain in enumerate(_decode_candidates(folded), 10):
+    for layer, plain in enumerate(_decode_candidates(folded), _DECODED_LAYERS):
         before = dict(hits.weights)
         if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer) and hits.weights != before:
             hits.add("encoded_payload", 0.4)

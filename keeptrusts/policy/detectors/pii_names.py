@@ -53,14 +53,14 @@ _PARTICLES = frozenset("de da del della di du dos das van von der den ter ten la
 _GREETINGS = frozenset("hi hello hey hiya dear hola olá ola bonjour salut ciao hallo hej hei moin servus ahoj merhaba halo oi".split())
 # Words just before a capitalised run that make it a person even when no lexicon knows the name.
 _STRONG_LEFT_WORDS = frozenset(
-    "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta dear hi hello hey hiya "
+    "mr mrs ms miss mx dr prof professor sir dame madam mme mlle herr frau sr sra srta "
     "greetings thanks thx cheers congrats congratulations welcome bye ask ping cc cc'd bcc attn tell thank "
-    "hola olá ola bonjour salut ciao hallo hej hei moin servus ahoj cześć merhaba halo oi kudos props shoutout paging "
+    "cześć kudos props shoutout paging "
     "per named called morning evening afternoon nurse coordinator agent engineer manager director officer "
     "colleague teammate intern patient customer client caller candidate applicant tenant driver student "
     "teacher doctor captain uncle aunt mom dad mum brother sister wife husband son daughter friend boss "
     "ceo cto cfo coo vp founder recruiter landlord member attendee speaker reviewer developer".split()
-) | frozenset(
+) | _GREETINGS | frozenset(
     # The same in other languages: Russian, Ukrainian, Greek, and the greetings of caseless scripts.
     "привет здравствуйте здравствуй добрый уважаемый уважаемая дорогой дорогая спасибо благодарю господин "
     "госпожа коллега привіт вітаю шановний шановна дякую пане пані γεια καλημέρα αγαπητέ αγαπητή ευχαριστώ "
@@ -169,7 +169,7 @@ _GENERIC_NAME_KEYS = frozenset((
     "isim", "soyad", "имя", "фамилия", "ім'я", "прізвище", "όνομα", "επώνυμο", "الاسم", "اسم", "שם", "नाम", "名前", "이름", "ชื่อ",
 ))
 # Keys that mean a person's full name in other languages.
-_PERSON_KEYS_INTL = frozenset(("фио", "ф.и.о.", "ονοματεπώνυμο", "姓名", "氏名", "お名前", "성명", "ชื่อ-นามสกุล", "ชื่อนามสกุล"))
+_PERSON_KEYS_INTL = frozenset(("фио", "ονοματεπώνυμο", "姓名", "氏名", "お名前", "성명", "ชื่อ-นามสกุล", "ชื่อนามสกุล"))
 # `key: value`, `"key": "value"`, `key="value"`; the key is checked in Python, so the pattern only
 # has to fail fast on prose (a possessive word, then no ':' or '=').
 _KEY_VALUE = re.compile(
@@ -563,12 +563,16 @@ def _value_span(text: str, start: int, value: str) -> Span:
 
 
 # Substrings every person key or header contains; cheap `str.find` gates before any regex runs.
-_KEY_HINTS = (
+# The English ones cover the compound keys above (customername, assignee…); the key sets add every
+# other-language key that contains none of them, so a new key needs adding in one place only.
+_ASCII_KEY_HINTS = (
     "name", "first", "last", "given", "family", "customer", "contact", "client", "author", "assignee", "reporter", "owner", "employee", "patient",
     "recipient", "holder", "person", "manager", "student", "teacher", "doctor", "physician", "beneficiary",
-    "payee", "approver", "requester", "signer", "signed", "spouse", "guardian", "kin", "nombre", "nom",
-    "naam", "imię", "isim", "имя", "фио", "ім'я", "όνομα", "ονοματεπώνυμο", "اسم", "שם", "नाम", "名前", "姓名", "氏名", "이름", "성명", "ชื่อ",
+    "payee", "approver", "requester", "signer", "signed", "spouse", "guardian", "kin", "nombre", "nom", "naam",
 )
+_KEY_HINTS = _ASCII_KEY_HINTS + tuple(sorted(
+    key for key in _GENERIC_NAME_KEYS | _PERSON_KEYS_INTL if not any(hint in key for hint in _ASCII_KEY_HINTS)
+))
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 

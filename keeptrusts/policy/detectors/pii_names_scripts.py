@@ -46,7 +46,7 @@ _CONTEXT_WORDS = {
     "hi": "श्री श्रीमती सुश्री कुमारी डॉ डा नमस्ते नमस्कार प्रिय धन्यवाद आदरणीय शुक्रिया",
 }
 # "my name is" spans two words in Hindi: मेरा नाम X है.
-_CONTEXT_PAIRS = {("मेरा", "नाम"), ("मेरा", "नाम:")}
+_CONTEXT_PAIRS = {("मेरा", "नाम")}
 _PARTICLES = {"ar": "بن بنت ابن ابو ام عبد ال ابي", "he": "בן בת", "hi": ""}
 # Devanagari honorific after a name: राहुल जी.
 _AFTER_WORDS = {"hi": "जी साहब भाई दीदी सर मैडम", "ar": "", "he": ""}
@@ -183,7 +183,7 @@ def _spaced_names(text: str, words: list[tuple[int, int]], script: str) -> list[
         if not starts:
             i += 1
             continue
-        if i > 0 and i - 1 not in strong and kinds[i - 1] == "unknown" and kind == "surname" and not spans_end_at(spans, words[i - 1][0]):
+        if i > 0 and i - 1 not in strong and kinds[i - 1] == "unknown" and kind == "surname" and not _spans_end_at(spans, words[i - 1][0]):
             i -= 1  # יוסי כהן: an unknown given name before a known surname
             kind = kinds[i] = "given"
         j, known = i + 1, int(kind in ("given", "surname"))
@@ -210,7 +210,7 @@ def _unprefixed(word: str, script: str) -> bool:
     return script != "ar" or word[0] not in _PREFIX_LETTERS["ar"]
 
 
-def spans_end_at(spans: list[Span], position: int) -> bool:
+def _spans_end_at(spans: list[Span], position: int) -> bool:
     return bool(spans) and spans[-1].end >= position
 
 

@@ -145,3 +145,13 @@ def test_long_non_latin_text_stays_fast(unit):
     started = time.perf_counter()
     detect(text, ALL)
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize("text, name", [
+    ("nazwisko: Kowalska", "Kowalska"),
+    ('{"фамилия": "Кравчук"}', "Кравчук"),
+    ('{"επώνυμο": "Παπαδόπουλος"}', "Παπαδόπουλος"),
+])
+def test_a_name_under_any_listed_key_is_found(text, name):
+    """Every person key gates the structured scan, not only those the English hints happen to contain."""
+    assert name in names(text)
