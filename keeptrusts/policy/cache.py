@@ -55,10 +55,6 @@ class DetectionCache:
         self.hits = 0
         self.misses = 0
 
-    @property
-    def enabled(self) -> bool:
-        return self.max_entries > 0
-
     def caches(self, text: str) -> bool:
         return self.max_entries > 0 and len(text) <= self.max_text_chars
 
@@ -77,9 +73,7 @@ class DetectionCache:
             if key not in self._entries and weight <= self.max_weight:
                 self._entries[key] = (found, weight)
                 self._weight += weight
-                while len(self._entries) > self.max_entries or self._weight > self.max_weight:
-                    _, (_, dropped) = self._entries.popitem(last=False)
-                    self._weight -= dropped
+                self._evict()
         return found
 
     def resize(self, max_entries: int) -> None:
@@ -88,9 +82,13 @@ class DetectionCache:
             raise ValueError("max_entries must be ≥ 0 (0 turns the cache off)")
         with self._lock:
             self.max_entries, self.max_weight = max_entries, WEIGHT_PER_ENTRY * max_entries
-            while self._entries and (len(self._entries) > self.max_entries or self._weight > self.max_weight):
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self._weight -= dropped
+            self._evict()
+
+    def _evict(self) -> None:
+        """Drop the least recently used entries until both bounds hold (the caller holds the lock)."""
+        while self._entries and (len(self._entries) > self.max_entries or self._weight > self.max_weight):
+            _, (_, dropped) = self._entries.popitem(last=False)
+            self._weight -= dropped
 
     def clear(self) -> None:
         with self._lock:

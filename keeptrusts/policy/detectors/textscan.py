@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from typing import Iterable
 
@@ -83,24 +82,32 @@ class Triggers:
         self.exact = {k: frozenset(v) for k, v in exact.items()}
         self.marks = {k: frozenset(v) for k, v in marks.items()}
         # A phrase mark can only be present if its whole words are: check the word set before the text.
-        self.mark_gates = {k: _whole_words(k) for k in self.marks}
+        mark_gates = {k: _whole_words(k) for k in self.marks}
         # (mark, rules, gate word) split by script: an ASCII text never needs the non-ASCII marks.
         # Marks with whole words are filed under their longest one: only words the text has are visited.
         self._gated: dict[str, list[tuple]] = {}
         self._ungated_ascii: list[tuple] = []
-        self._other_marks = [(k, v, self.mark_gates[k], None) for k, v in self.marks.items() if not k.isascii()]
+        self._other_marks = [(k, v, mark_gates[k], None) for k, v in self.marks.items() if not k.isascii()]
         for k, v in self.marks.items():
             if not k.isascii():
                 continue
-            entry = (k, v, self.mark_gates[k], _tail(k))
+            entry = (k, v, mark_gates[k], _tail(k))
             if entry[2]:
                 self._gated.setdefault(max(entry[2], key=len), []).append(entry)
             else:
                 self._ungated_ascii.append(entry)
         self._gate_keys = frozenset(self._gated)
         self.lengths = tuple(sorted({len(k) for k in self.prefixes}))
-        self.for_word = functools.lru_cache(maxsize=65536)(self._for_word)
         self._word_rules: dict[str, frozenset[int]] = {}  # a plain dict: cheaper per lookup than lru_cache
+
+    def for_word(self, word: str) -> frozenset[int]:
+        """Rules `word` triggers (as an exact word or by a prefix), remembered across texts."""
+        hit = self._word_rules.get(word)
+        if hit is None:
+            if len(self._word_rules) > _WORD_RULES_MAX:
+                self._word_rules.clear()
+            hit = self._word_rules[word] = self._for_word(word)
+        return hit
 
     def _for_word(self, word: str) -> frozenset[int]:
         found = self.exact.get(word, frozenset())
@@ -112,24 +119,11 @@ class Triggers:
                 found = found | hit
         return found
 
-    def positions(self, lowered: str) -> dict[int, list[int]]:
-        """Rule -> sorted offsets of its triggers in `lowered`."""
-        starts: dict[int, list[int]] = {}
-        for word in words_of(lowered):
-            rules = self.for_word(word)
-            if rules:
-                self._record(lowered, word, rules, starts)
-        for mark, rules in self.marks.items():
-            self._record(lowered, mark, rules, starts)  # a substring search per mark beats one big alternation in `re`
-        for offsets in starts.values():
-            offsets.sort()
-        return starts
-
     def active(self, lowered: str, words: Iterable[str]) -> set[int]:
         """Rules with at least one trigger in the text (no positions)."""
         found: set[int] = set()
-        cache = self._word_rules
-        if len(cache) > 65536:
+        cache = self._word_rules  # `for_word` inlined: this loop runs once per distinct word of every text
+        if len(cache) > _WORD_RULES_MAX:
             cache.clear()
         for word in words:
             hit = cache.get(word)
@@ -167,14 +161,6 @@ class Triggers:
         needles += [mark for mark, rules in self.marks.items() if rule in rules]
         return needle_windows(lowered, needles, reach, reach)
 
-    @staticmethod
-    def _record(lowered: str, needle: str, rules: frozenset[int], starts: dict[int, list[int]]) -> None:
-        at = lowered.find(needle)
-        while at != -1:
-            for number in rules:
-                starts.setdefault(number, []).append(at)
-            at = lowered.find(needle, at + len(needle))
-
 
 WORDS = re.compile(r"[^\W\d_]+")
 _ASCII_WORDS = re.compile(r"[a-z]+")
@@ -186,6 +172,7 @@ def words_of(lowered: str) -> set[str]:
 
 
 _LONG_TEXT = 8192
+_WORD_RULES_MAX = 65536  # distinct words remembered per rule set before the table starts over
 
 
 def _tail(mark: str) -> str | None:
