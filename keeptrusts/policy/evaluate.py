@@ -11,6 +11,7 @@ import importlib
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable
 
 from keeptrusts import wire
@@ -69,14 +70,16 @@ class Detectors:
             function = self._functions[kind] = importlib.import_module(self.MODULES[kind]).detect
         return function
 
-    def detect(self, kind: str, text: str, arguments: tuple = (), *, phase: str, digest: bytes | None = None) -> DetectorResult:
+    def detect(self, kind: str, text: str, arguments: tuple = (), *, phase: str,
+               digest: Callable[[], bytes] | None = None) -> DetectorResult:
         """`kind`'s detector on `text` with `arguments` (hashable: they are part of the cache key).
-        Only the input phase is cached: prompts and conversation history repeat, answers rarely do."""
+        Only the input phase is cached: prompts and conversation history repeat, answers rarely do.
+        `digest` gives the text's cache name when the caller already has it (called only if cached)."""
         function = self.get(kind)
         cache = self.cache
         if cache is None or phase != "input" or not cache.caches(text):
             return function(text, *arguments)
-        key = (phase, kind, arguments, digest if digest is not None else text_digest(text))
+        key = (phase, kind, arguments, digest() if digest is not None else text_digest(text))
         return cache.result(key, lambda: function(text, *arguments))
 
 
@@ -280,12 +283,10 @@ class PolicySet:
         """The policy's detector on each piece it reads (each message on its own), merged over the joined text."""
         kind, arguments = _detector_call(policy)
         indexes = pieces.untrusted_indexes() if policy.type == "prompt-injection" else range(len(pieces.texts))
-        cache = self.detectors.cache if phase == "input" else None
         found = []
         for i in indexes:
-            text = pieces.texts[i]
-            digest = pieces.digest(i) if cache is not None and cache.caches(text) else None
-            found.append((pieces.starts[i], self.detectors.detect(kind, text, arguments, phase=phase, digest=digest)))
+            found.append((pieces.starts[i], self.detectors.detect(kind, pieces.texts[i], arguments, phase=phase,
+                                                                  digest=partial(pieces.digest, i))))
         return merge_results(found)
 
     def _decide(self, phase: str, pieces: "_Pieces", results: list[PolicyResult], placeholders: Placeholders) -> Decision:
