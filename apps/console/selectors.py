@@ -18,7 +18,7 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 from apps.costs.models import BudgetMonth
 from apps.costs.selectors import month_of, team_budgets
 from apps.escalations.models import Escalation
-from apps.escalations.selectors import escalation_tallies
+from apps.escalations.selectors import PolicyRate, escalation_tallies, policy_rates
 from apps.events.models import Event, PolicyRollup, UsageDailyRollup
 from apps.keys.selectors import gateway_key_list
 from apps.tenancy.models import Membership, Role
@@ -56,30 +56,11 @@ def _by_day(rows: list[dict], series_field: str) -> dict[tuple[date, str], float
     return {(r["day"].astimezone(timezone.utc).date(), r[series_field]): float(r["v"] or 0) for r in rows}
 
 
-@dataclass
-class PolicyRate:
-    policy: str
-    triaged: int
-    dismissed: int
-
-    @property
-    def rate(self) -> float | None:
-        return share(self.dismissed, self.triaged)
-
-
 def false_positive_rates(*, scope: Scope, tallies: Counter | None = None) -> list[PolicyRate]:
     """Dismissed ÷ triaged escalations per policy (DESIGN §8), most triaged first; from
     `escalation_tallies` (all time), which the caller may pass when it has them."""
     tallies = escalation_tallies(scope=scope) if tallies is None else tallies
-    rates: dict[str, PolicyRate] = {}
-    for (policy, status), n in tallies.items():
-        if status == Escalation.Status.OPEN:
-            continue
-        rate = rates.setdefault(policy, PolicyRate(policy, 0, 0))
-        rate.triaged += n
-        if status == Escalation.Status.DISMISSED:
-            rate.dismissed += n
-    return sorted(rates.values(), key=lambda r: (-r.triaged, r.policy))
+    return sorted(policy_rates(tallies).values(), key=lambda r: (-r.triaged, r.policy))
 
 
 @dataclass
@@ -114,13 +95,15 @@ def month_elapsed(now: datetime) -> float:
     return max((now - start) / timedelta(days=days), 1 / (days * 24))
 
 
-def team_budget_states(*, scope: Scope, now: datetime | None = None) -> list[TeamBudgetState]:
+def team_budget_states(*, scope: Scope, now: datetime | None = None, budgets: dict | None = None) -> list[TeamBudgetState]:
     """Month-to-date spend against each visible team's budget, with the month-end
     forecast from the run rate. Teams where the actor is a developer are left
-    out: a team's total is not theirs to see."""
+    out: a team's total is not theirs to see. `budgets` (team id -> budget, from
+    `team_budgets`) saves reading the teams' policies again when the caller has them."""
     now = now or datetime.now(timezone.utc)
     team_ids = [tid for tid, role in scope.team_roles.items() if role != Role.DEVELOPER]
-    budgets = team_budgets(team_ids)
+    if budgets is None:
+        budgets = team_budgets(team_ids)
     spent = dict(BudgetMonth.objects.filter(team_id__in=team_ids, month=month_of(now), subject="")
                  .values_list("team_id", "spent_usd"))
     elapsed = Decimal(str(month_elapsed(now)))

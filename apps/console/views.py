@@ -24,7 +24,7 @@ class FilteredConsoleView(ConsoleView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        teams = list(self.scope.teams())
+        self.teams = teams = list(self.scope.teams())
         gateways = list(gateway_list(scope=self.scope)) if self.with_gateway_filter else None
         self.filters = ConsoleFilterForm(request.GET or None, teams=teams, gateways=gateways,
                                          initial={"period": "7d"})
@@ -44,23 +44,24 @@ class DashboardView(FilteredConsoleView):
 
     def get_context_data(self, **kwargs):
         keys = gateway_key_list(scope=self.scope)
+        gateways = list(gateway_list(scope=self.scope))
         return super().get_context_data(
             teams=self.scope.teams(),
             active_keys=keys.filter(pk__in=GatewayKey.active().values("pk")).count(),
-            gateways=gateway_list(scope=self.scope),
+            gateways=gateways,
             metrics=selectors.dashboard(scope=self.scope, period=self.period, gateway_id=self.gateway_id),
-            events_url=self.events_url(), **kwargs,
+            events_url=self.events_url(gateways), **kwargs,
         )
 
 
-    def events_url(self) -> str:
+    def events_url(self, gateways) -> str:
         """The Events page for the chosen period, team and gateway (it exports them as CSV)."""
         params = {"since": f"{self.period.start:%Y-%m-%dT%H:%M:%SZ}", "until": f"{self.period.end:%Y-%m-%dT%H:%M:%SZ}"}
         team_id = self.filters.value("team")
         if team_id:
-            params["team"] = self.scope.teams().get(pk=team_id).slug
+            params["team"] = next(team.slug for team in self.teams if team.pk == team_id)
         if self.gateway_id:
-            params["gateway"] = next((g.key_id for g in gateway_list(scope=self.scope) if g.pk == self.gateway_id), "")
+            params["gateway"] = next((g.key_id for g in gateways if g.pk == self.gateway_id), "")
         return f"{reverse('console:events')}?{urlencode(params)}"
 
 

@@ -20,7 +20,6 @@ class BudgetRule:
     alert_at: Decimal | None
     scope: str  # team | user
     action: str  # block | log
-    source: str  # console | policy
 
 
 @lru_cache(maxsize=256)  # policy versions are immutable: the same text always gives the same facts
@@ -44,7 +43,7 @@ def cost_limits(yaml_text: str) -> list[BudgetRule]:
         BudgetRule(
             name=policy.name, limit_usd=Decimal(str(policy.options["monthly_limit"])),
             alert_at=Decimal(str(policy.options["alert_at"])) if policy.options.get("alert_at") is not None else None,
-            scope=policy.options.get("scope") or "team", action=policy.action, source="policy",
+            scope=policy.options.get("scope") or "team", action=policy.action,
         )
         for policy in result.policies if policy.type == "cost_limit" and policy.enabled
     ]

@@ -69,7 +69,7 @@ class BudgetSettingsView(ConsoleView):
         forms = kwargs.pop("forms", {})
         rows = []
         budgets = team_budgets(self.scope.team_ids)
-        states = {s.team.id: s for s in team_budget_states(scope=self.scope)}
+        states = {s.team.id: s for s in team_budget_states(scope=self.scope, budgets=budgets)}
         for team in self.scope.teams():
             budget = budgets.get(team.id)
             editable = self.scope.has_role(Role.MANAGER, team.id)

@@ -1,4 +1,5 @@
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Sum
@@ -44,12 +45,32 @@ def escalation_tallies(*, scope: Scope, start: datetime | None = None, end: date
     return +tallies  # drops the (policy, status) pairs whose escalations all moved on
 
 
+@dataclass
+class PolicyRate:
+    """One policy's triaged escalations and how many were dismissed as false positives."""
+
+    policy: str
+    triaged: int
+    dismissed: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.dismissed / self.triaged if self.triaged else None
+
+
+def policy_rates(tallies: Counter) -> dict[str, PolicyRate]:
+    """Per policy, from `escalation_tallies`: triaged (any status but open) and dismissed counts."""
+    rates: dict[str, PolicyRate] = {}
+    for (policy, status), n in tallies.items():
+        if status == Escalation.Status.OPEN:
+            continue
+        rate = rates.setdefault(policy, PolicyRate(policy, 0, 0))
+        rate.triaged += n
+        if status == Escalation.Status.DISMISSED:
+            rate.dismissed += n
+    return rates
+
+
 def escalation_false_positive_rates(*, scope: Scope) -> dict[str, float]:
     """Per policy: dismissed ÷ triaged (DESIGN §8)."""
-    triaged, dismissed = Counter(), Counter()
-    for (policy, status), n in escalation_tallies(scope=scope).items():
-        if status != Escalation.Status.OPEN:
-            triaged[policy] += n
-        if status == Escalation.Status.DISMISSED:
-            dismissed[policy] += n
-    return {policy: dismissed[policy] / n for policy, n in triaged.items()}
+    return {policy: r.rate for policy, r in policy_rates(escalation_tallies(scope=scope)).items()}

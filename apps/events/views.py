@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from apps.console.selectors import event_detail
 from apps.core.views import ConsoleView
@@ -77,15 +78,22 @@ class EventListView(EventFilteredView):
             error = f"{field}: {message}"
         newest = rows[0]["id"] if rows else self.request.GET.get("newer_than", "")
         query = urlencode(self.params)
+        tailing = bool(self.request.GET.get("newer_than"))
         return super().get_context_data(
-            rows=rows, next_cursor=next_cursor, tailing=bool(self.request.GET.get("newer_than")), error=error, values=self.filter_values, query=query,
+            rows=rows, next_cursor=next_cursor, tailing=tailing, error=error, values=self.filter_values, query=query,
             newest=newest, since_choices=SINCE_CHOICES, teams=self.scope.teams() if len(self.scope.team_ids) > 1 else None, actions=Action.values, tail_seconds=TAIL_SECONDS,
             show_user_filter=self.scope.has_role(Role.VIEWER) and any(
                 role != Role.DEVELOPER for role in self.scope.team_roles.values()),
             export_url=f"/v1/events/export?{urlencode({**self.params, 'format': 'csv'})}",
-            stream_url=f"/events/stream/?{urlencode({**self.params, 'last_event_id': '%d:%s' % stream.latest_position()})}",
+            stream_url="" if tailing else self.stream_url(),
             **kwargs,
         )
+
+
+    def stream_url(self) -> str:
+        """Where the page's live tail connects: the same filters, from the newest stored event."""
+        start = "%d:%s" % stream.latest_position()
+        return f"{reverse('console:events-stream')}?{urlencode({**self.params, 'last_event_id': start})}"
 
 
 class EventTailView(EventFilteredView):

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 
 def budgets_into_policies(apps, schema_editor):
+    TeamBudget = apps.get_model("costs", "TeamBudget")
+    if not TeamBudget.objects.exists():
+        return  # a fresh database never needs today's YAML editor, whatever it is called later
     from apps.costs.policy_facts import with_budget
 
-    TeamBudget = apps.get_model("costs", "TeamBudget")
     TeamPolicyVersion = apps.get_model("policies", "TeamPolicyVersion")
     for budget in TeamBudget.objects.all():
         current = TeamPolicyVersion.objects.filter(team_id=budget.team_id).order_by("-version").first()
