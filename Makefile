@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv migrate seed lint-examples accuracy clean
+.PHONY: run test venv migrate seed lint-examples accuracy classifiers clean
 
 run: $(STAMP)
 	@$(BIN)/python scripts/run.py
@@ -36,3 +36,10 @@ clean:
 # Regenerate the accuracy table in docs/policies.md from tests/policy/data/.
 accuracy: $(STAMP)
 	@$(BIN)/python bench/accuracy.py --write
+
+# Retrain the prompt-injection and content-filter classifiers (keeptrusts/data/classifiers.json.gz)
+# from tests/policy/data/ (cross-validated; see docs/policies.md#accuracy). Needs scikit-learn,
+# a training-only dependency that the product never imports.
+classifiers: $(STAMP)
+	@$(BIN)/python -m pip install --quiet -e '.[train]'
+	@$(BIN)/python scripts/train_classifiers.py --write

@@ -17,7 +17,9 @@ Span metrics: a gold span is found (recall) when a predicted span of the same ty
 a predicted span is correct (precision) when it overlaps a gold span of the same type.
 Injection: recall on attacks and false-positive rate on benign lines at threshold 0.5.
 Content: per category over (line, category) pairs; umbrellas count their leaf categories.
-The file's name after the prefix (dev, heldout, …) is its split; "all" pools the splits.
+The file's name after the prefix (dev, heldout, …) is its split; the files under train/ (the
+classifiers' extra training corpora, scripts/train_classifiers.py) form the split "train"; "all"
+pools the splits.
 """
 
 from __future__ import annotations
@@ -110,9 +112,9 @@ def evaluate(data_dir: Path = DATA) -> dict:
                                      filename="accuracy")
     table: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
     leaf_categories = sorted(_leaves(CONTENT_CATEGORIES))
-    for path in sorted(data_dir.glob("*.jsonl")):
+    for path in sorted(data_dir.glob("*.jsonl")) + sorted(data_dir.joinpath("train").glob("*.jsonl")):
         prefix, _, split = path.stem.partition("_")
-        split = split or "all"
+        split = "train" if path.parent.name == "train" else split or "all"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue

@@ -32,7 +32,7 @@ from keeptrusts.gateway.upstream import Upstream
 from keeptrusts.policy import PolicySet
 from keeptrusts.policy.cache import DEFAULT_MAX_ENTRIES as DEFAULT_CACHE_ENTRIES
 # Every detector is imported (and the name lexicons loaded) before the first request, not during it.
-from keeptrusts.policy.detectors import content, injection, pii, secrets  # noqa: F401
+from keeptrusts.policy.detectors import classifier, content, injection, pii, secrets  # noqa: F401
 from keeptrusts.prices import cost_usd, packaged_prices
 
 log = logging.getLogger("keeptrusts.gateway")
@@ -188,8 +188,9 @@ class Gateway:
         return spend
 
     async def on_startup(self, app: web.Application) -> None:
-        # Load the name lexicons before serving, not on the first request (~0.3 s).
+        # Load the name lexicons and the classifiers' weights before serving, not on the first request (~0.3 s).
         pii.warm_up()
+        classifier.warm_up()
         await self.upstream.start()
         self.control_session = aiohttp.ClientSession(json_serialize=None)
         if self.settings.connected:

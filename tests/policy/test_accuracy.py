@@ -3,7 +3,8 @@
 THRESHOLDS: the targets live in bench/accuracy.py `TARGETS` — precision and recall ≥ 0.95 for
 email, phone, financial and secrets; F1 ≥ 0.85 for names; prompt-injection recall ≥ 0.90 with
 ≤ 3% false positives on benign prompts; content-filter F1 ≥ 0.85. A detector change that drops
-below one of them fails here.
+below one of them fails here. The pooled rows include text the classifiers were trained on
+(every split but `unseen`); docs/policies.md#accuracy gives the cross-validated numbers.
 """
 
 import importlib.util
@@ -36,6 +37,14 @@ def test_corpus_meets_the_issue_target(metrics, row, metric):
         assert value <= target, f"{row} {metric} {value:.3f} above the target {target}"
     else:
         assert value >= target, f"{row} {metric} {value:.3f} below the target {target}"
+
+
+def test_classifier_training_rows_are_their_own_split(metrics):
+    """tests/policy/data/train/ (what the classifiers learn from) is reported as "train", apart from
+    the `unseen` split nothing trains on."""
+    for row in ("prompt-injection", "content (all)"):
+        assert {"train", "unseen"} <= set(metrics[row])
+    assert metrics["prompt-injection"]["train"]["support"] >= 800
 
 
 def test_write_replaces_only_the_marked_table(tmp_path):

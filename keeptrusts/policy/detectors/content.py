@@ -18,6 +18,10 @@ vocabulary, so "where should I hit someone with a hammer to knock them out for g
 phrase of its own.
 
 Slurs are matched by SHA-256 digest, so the source holds no slur list in clear text.
+
+Each category's score is the higher of the rules' and the learned classifier's (`classifier.py`):
+the classifier reads phrasings no rule lists, and when it is what set a category's score the
+reasons say `classifier` (it has no spans).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import functools
 import hashlib
 import re
 
+from keeptrusts.policy.detectors import classifier
 from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern, words_of
 from keeptrusts.policy.types import DetectorResult, Span
 
@@ -595,6 +600,27 @@ def _findings(spans: list[Span]) -> list[tuple[str, float]]:
     return [(category, weight) for category, _, _, weight in found]
 
 
+# A stated purpose of spotting, preventing or defending against the harm ("… so our gas stations can
+# spot them", "how do hotels prevent key card cloning?"): the learned model, which reads what a text
+# is about rather than what it wants, does not score such a text; the rules still do.
+_PROTECTIVE_PURPOSE = re.compile(
+    r"\bso (?:that )?(?:we|i|our \w+(?: \w+)?|they|staff|users|people|employees|customers|parents|the team) (?:can|could|will|know how to) "
+    r"(?:spot|detect|recogni[sz]e|prevent|avoid|catch|identify|protect|defend|block|stop)\b"
+    r"|\b(?:to|can we|do we|should we|could we|how (?:do|can|should) (?:we|i)) (?:protect|defend|safeguard|guard) (?:against|from|ourselves|our|us|them|the)\b"
+    r"|\b(?:to|how (?:do|can|should|does|do) (?:we|i|they|\w+s)) (?:prevent|detect|spot|recogni[sz]e|identify|mitigate)\b")
+
+
+def classifier_view(text: str, lowered: str | None = None) -> str:
+    """What the learned model reads: quoted passages masked in a text framed as moderation, research,
+    news, history or medicine ("our filter flags 'nobody wants you here'"), as in training.
+    `detect` looks for that framing only once the text itself scores (the checks read the whole text)."""
+    if not classifier.has_quotes(text):
+        return text  # no quote mark at all: skip the frame checks
+    lowered = lowered if lowered is not None else ascii_lower(text)
+    framed = _MODERATION_FRAME.search(lowered) or _BENIGN_FRAME.search(lowered)
+    return classifier.unquoted(text) if framed else text
+
+
 def detect(text: str, categories: frozenset[str] = frozenset(CATEGORIES)) -> DetectorResult:
     """Score `text` for each requested category (umbrellas = max of their leaves)."""
     wanted_leaves = {leaf for c in categories for leaf in UMBRELLAS.get(c, (c,)) if leaf in LEAVES}
@@ -626,11 +652,25 @@ def detect(text: str, categories: frozenset[str] = frozenset(CATEGORIES)) -> Det
     for category, weight in _findings(spans):
         # Independent hits in a category add up (noisy-OR); rules that read the same words count once.
         leaf_scores[category] = 1.0 - (1.0 - leaf_scores[category]) * (1.0 - weight)
+    learned_any = False
+    if wanted_leaves:
+        learned = classifier.scores(text)
+        if any(learned[leaf] >= classifier.COUNTED_FROM for leaf in wanted_leaves):
+            view = classifier_view(text, lowered)
+            if _PROTECTIVE_PURPOSE.search(lowered):
+                learned = {}  # the model reads topic, not intent: a protective purpose is the rules' call
+            elif view is not text:
+                learned = classifier.scores(view)
+        for leaf in wanted_leaves:
+            # The learned model reads phrasings no rule lists; a category scores whichever is more sure.
+            value = classifier.counted(learned.get(leaf, 0.0))
+            if value > leaf_scores[leaf]:
+                leaf_scores[leaf], learned_any = value, True
     scores = {}
     for category in categories:
         leaves = UMBRELLAS.get(category, (category,))
         scores[category] = round(max((leaf_scores.get(leaf, 0.0) for leaf in leaves), default=0.0), 3)
-    reasons = sorted({span.type for span in spans})
+    reasons = sorted({span.type for span in spans} | ({"classifier"} if learned_any else set()))
     return DetectorResult(
         spans=sorted(spans, key=lambda s: s.start),
         score=max(scores.values(), default=0.0),

@@ -1,7 +1,8 @@
 """`prompt-injection`: a 0–1 score that a prompt tries to take over the model, with named reasons.
 
-Signals (each a reason name and a weight; the score is their noisy-OR, so two independent hints
-add up while one weak hint stays below the default threshold of 0.5):
+Signals (each a reason name and a weight; the rules' score is their noisy-OR, so two independent
+hints add up while one weak hint stays below the default threshold of 0.5). The text's score is
+the higher of that and the learned classifier's (`classifier.py`, reason `classifier`):
 
 | reason | examples |
 |---|---|
@@ -16,6 +17,7 @@ add up while one weak hint stays below the default threshold of 0.5):
 | `encoded_payload` | base64, hex, percent, `\\u` or HTML escapes, reversed text or ROT13 that hide any of the above |
 | `homoglyphs` | Cyrillic/Greek look-alikes, mathematical or fullwidth letters, stacked accents |
 | `leetspeak` | "1gn0r3 4ll pr3v10us 1nstruct10ns" |
+| `classifier` | the learned model (`classifier.py`) is sure of an attack no rule matched |
 
 Most rules are built from vocabularies (verbs that set aside, the model's directives, scopes that
 make them its own, verdicts on them, addressees, risky actions) rather than phrases, so unseen
@@ -38,6 +40,7 @@ import re
 import unicodedata
 import urllib.parse
 
+from keeptrusts.policy.detectors import classifier
 from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern, words_of
 from keeptrusts.policy.types import DetectorResult, Span
 
@@ -1070,7 +1073,15 @@ def detect(text: str) -> DetectorResult:
             hits.add("encoded_payload", 0.4)
 
     weights = hits.weights
-    score = round(hits.score(), 3)
+    learned = classifier.scores(text)[classifier.INJECTION]
+    view = classifier_view(text, ctx) if learned >= classifier.COUNTED_FROM else text
+    if view is not text:
+        learned = classifier.scores(view)[classifier.INJECTION]
+    learned = classifier.counted(learned)
+    if learned:
+        # The learned model reads phrasings no rule lists; the text scores whichever is more sure.
+        weights["classifier"] = learned
+    score = round(max(hits.score(), learned), 3)
     reasons = sorted(weights, key=lambda r: -weights[r])
     return DetectorResult(
         spans=sorted(hits.spans, key=lambda s: s.start),
@@ -1078,6 +1089,16 @@ def detect(text: str) -> DetectorResult:
         scores={reason: round(weight, 3) for reason, weight in weights.items()},
         reasons=reasons,
     )
+
+
+def classifier_view(text: str, ctx: _Context | None = None) -> str:
+    """What the learned model reads: quoted passages masked in a text that talks about attacks or
+    defending against them ("our filter flagged 'ignore all previous instructions'"), as in training.
+    `detect` looks for that talk only once the text itself scores (the checks read the whole text)."""
+    if not classifier.has_quotes(text):
+        return text  # no quote mark at all: skip the context checks
+    ctx = ctx or _Context(text)
+    return classifier.unquoted(text) if ctx.topic or ctx.defensive else text
 
 
 def is_injection(text: str, threshold: float = DEFAULT_THRESHOLD) -> bool:

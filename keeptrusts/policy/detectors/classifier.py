@@ -1,0 +1,213 @@
+"""A small learned classifier beside the rules of `prompt-injection` and `content-filter`.
+
+Logistic regression over word unigrams and bigrams plus character 3–5-grams of each word (the
+character n-grams carry misspellings, inflections, other languages and light obfuscation that no
+rule lists). One model says "prompt injection", one per content category (one-vs-rest). They are
+trained offline by `scripts/train_classifiers.py` (`make classifiers`) and shipped as pruned
+weights in `keeptrusts/data/classifiers.json.gz`; scoring here is plain Python: a tokeniser,
+dictionary lookups and a sum. Nothing is fetched at run time and no hash() is used, so
+scores are the same in every process.
+
+Each model's output is shifted so that 0.5 is the operating point chosen by cross-validation on
+the training data: a policy's `threshold` keeps its meaning (0.5 = the default, higher = stricter),
+and the detectors take the maximum of the rules' score and this one.
+
+Long texts are read in windows of `WINDOW` characters and a text scores its most suspicious
+window, so an attack pasted into a long document is not diluted by the rest of it. At most
+`MAX_WINDOWS` windows are read (half from the start, half from the end): the rules still read the
+whole text, and the cost of the classifier stays bounded however long the text is.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import math
+import re
+import unicodedata
+from importlib import resources
+
+MODEL_FILE = "classifiers.json.gz"
+INJECTION = "injection"
+WINDOW = 1024  # characters per window on long texts
+MAX_WINDOWS = 16
+CHAR_NGRAMS = (3, 4, 5)
+
+_WORD = re.compile(r"\w+")
+# ASCII text is split without a regex (several times faster): every byte that is not a word
+# character becomes a space. Same tokens as _WORD.
+_NON_WORD_BYTES = bytes(b for b in range(128) if not (chr(b).isalnum() or chr(b) == "_"))
+_NOT_WORD = bytes.maketrans(_NON_WORD_BYTES, b" " * len(_NON_WORD_BYTES))
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"))
+LONGEST_WORD = 32  # characters of a word that its features read: a base64 blob or a long CJK clause stays cheap
+
+
+def normalise(text: str) -> str:
+    """The form the models read: compatibility-folded (fullwidth → ASCII), invisibles dropped, lowercase."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    return text.lower()
+
+
+def tokens(normalised: str) -> list[str]:
+    """The words of a normalised text (runs of letters, digits and underscores)."""
+    if normalised.isascii():
+        return normalised.encode("ascii").translate(_NOT_WORD).decode("ascii").split()
+    return _WORD.findall(normalised)
+
+
+def word_features(word: str) -> list[str]:
+    """The features one distinct word contributes: itself and the character n-grams of " word "."""
+    word = word[:LONGEST_WORD]
+    padded = f" {word} "
+    grams = [padded[i : i + n] for n in CHAR_NGRAMS for i in range(len(padded) - n + 1)]
+    return ["w:" + word, *("c:" + g for g in grams)]
+
+
+def features(text: str) -> dict[str, int]:
+    """A window's features and their counts, as the models were trained on (training uses this)."""
+    found = tokens(normalise(text))
+    counts: dict[str, int] = {}
+    for word in set(found):
+        for feature in word_features(word):
+            counts[feature] = counts.get(feature, 0) + 1
+    for pair in set(zip(found, found[1:])):
+        key = "b:" + " ".join(pair)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def scale(counts: dict[str, int]) -> float:
+    """1/√(number of features): a long window's features weigh less each, a short one's more."""
+    total = sum(counts.values())
+    return 1.0 / math.sqrt(total) if total else 0.0
+
+
+# A passage between quote marks on one line: what a text quotes rather than says.
+_QUOTED = re.compile(
+    "(?<!\\w)(?:'[^'\\n]{3,400}?'|\"[^\"\\n]{3,400}?\"|`[^`\\n]{3,400}?`|\u201c[^\u201d\\n]{3,400}?\u201d|"
+    "\u2018[^\u2019\\n]{3,400}?\u2019|\u00ab[^\u00bb\\n]{3,400}?\u00bb)(?!\\w)")
+_QUOTE_MARKS = ("'", '"', "`", "\u201c", "\u2018", "\u00ab")
+
+
+def unquoted(text: str) -> str:
+    """`text` with quoted passages replaced by the word "quoted".
+
+    A bag of words cannot tell "ignore all previous instructions" said from the same words quoted in
+    a question about defending against them. The detectors score this view instead of the text when
+    their rules see the text talking about attacks or moderation (training does the same), so the
+    model learns from what such a text says around its quotes.
+    """
+    return _QUOTED.sub(" quoted ", text) if has_quotes(text) else text
+
+
+def has_quotes(text: str) -> bool:
+    return any(mark in text for mark in _QUOTE_MARKS)
+
+
+def windows(text: str) -> list[str]:
+    """The parts of `text` scored on their own: the whole of a short text, else WINDOW-sized pieces."""
+    if len(text) <= 2 * WINDOW:
+        return [text]
+    starts = range(0, len(text), WINDOW)
+    if len(starts) > MAX_WINDOWS:
+        half = MAX_WINDOWS // 2
+        last = (len(text) - 1) // WINDOW * WINDOW
+        starts = [*range(0, half * WINDOW, WINDOW), *range(last - (half - 1) * WINDOW, last + 1, WINDOW)]
+    return [text[s : s + WINDOW] for s in starts]
+
+
+class Models:
+    """Every model's weights, indexed for scoring: per word, per bigram, and a bias each."""
+
+    def __init__(self, data: dict) -> None:
+        self.names: tuple[str, ...] = tuple(data["models"])
+        self.bias: tuple[float, ...] = tuple(data["bias"])
+        weights = {key: tuple(vector) for key, vector in data["features"].items()}
+        self._bigrams = {tuple(key[2:].split(" ", 1)): vector for key, vector in weights.items() if key.startswith("b:")}
+        self._words = {key: vector for key, vector in weights.items() if not key.startswith("b:")}
+        self._per_word = functools.lru_cache(maxsize=1 << 16)(self._word)
+
+    def _word(self, word: str) -> tuple[int, tuple[float, ...] | None]:
+        """How many features a word brings and the sum of their weights per model (cached)."""
+        keys = word_features(word)
+        found = [vector for vector in map(self._words.get, keys) if vector is not None]
+        if not found:
+            return len(keys), None
+        return len(keys), tuple(map(sum, zip(*found)))
+
+    def logits(self, text: str) -> tuple[float, ...]:
+        """Each model's log-odds for one window (0 = its operating point)."""
+        found = tokens(normalise(text))
+        if not found:
+            return self.bias
+        per_word = self._per_word
+        rows = []
+        total = 0
+        for word in set(found):
+            count, vector = per_word(word)
+            total += count
+            if vector is not None:
+                rows.append(vector)
+        pairs = set(zip(found, found[1:]))
+        total += len(pairs)
+        bigrams = self._bigrams
+        rows.extend(vector for vector in map(bigrams.get, pairs) if vector is not None)
+        if not rows:
+            return self.bias
+        factor = 1.0 / math.sqrt(total)
+        # fsum is exact, so the result does not depend on the order a set yields the words in
+        # (which changes with each process's string hashing).
+        return tuple(b + factor * s for b, s in zip(self.bias, map(math.fsum, zip(*rows))))
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Each model's score for the text (its most suspicious window), 0–1 with 0.5 at the operating point."""
+        best = None
+        for window in windows(text):
+            logits = self.logits(window)
+            best = logits if best is None else tuple(map(max, best, logits))
+        return {name: _sigmoid(logit) for name, logit in zip(self.names, best)}
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+@functools.cache
+def models() -> Models:
+    """The shipped models, read once per process from the package data."""
+    with resources.files("keeptrusts.data").joinpath(MODEL_FILE).open("rb") as fh:
+        return Models(json.loads(gzip.decompress(fh.read())))
+
+
+# Below this a classifier score is noise and counts as 0: clean text still scores 0, and a non-zero
+# score always has a reason to show for it.
+COUNTED_FROM = 0.2
+
+
+def counted(score: float) -> float:
+    """A model's score as the detectors use it: rounded, and 0 below COUNTED_FROM."""
+    return round(score, 3) if score >= COUNTED_FROM else 0.0
+
+
+_last: tuple[str, dict[str, float]] | None = None
+
+
+def scores(text: str) -> dict[str, float]:
+    """Every model's score for `text`. The last text is remembered: both detectors read the same message."""
+    global _last
+    last = _last
+    if last is not None and (last[0] is text or last[0] == text):
+        return last[1]
+    result = models().probabilities(text)
+    _last = (text, result)
+    return result
+
+
+def warm_up() -> None:
+    """Load the weights now instead of on the first request."""
+    models()
