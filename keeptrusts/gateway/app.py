@@ -307,8 +307,11 @@ class Gateway:
         if request.content_length is not None and request.content_length > self.settings.max_body_bytes:
             return self.fail(call, "request_too_large", self._too_large_message())
         try:
-            async with asyncio.timeout(BODY_TIMEOUT_SECONDS):  # no extra task per request, unlike wait_for
+            if request.content.is_eof():  # the whole body came with the headers: nothing to wait for, no timer
                 raw = await request.read()
+            else:
+                async with asyncio.timeout(BODY_TIMEOUT_SECONDS):  # no extra task per request, unlike wait_for
+                    raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return self.fail(call, "request_too_large", self._too_large_message())
         except asyncio.TimeoutError:

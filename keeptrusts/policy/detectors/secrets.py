@@ -396,6 +396,8 @@ def _scan(text: str, rules: tuple[_Rule, ...], wanted: frozenset[str] | None) ->
     # needle_windows builds its regions. Looking for needles is most of this detector's cost on a short answer.
     exact, lower = _needle_groups(rules)
     present, present_lower = _needles_in(text, exact), _needles_in(lowered, lower)
+    if not present and not present_lower:
+        return spans
     for rule in rules:
         haystack = text if rule.exact else lowered
         if (present if rule.exact else present_lower).isdisjoint(rule.needles):
