@@ -134,6 +134,17 @@ class Call:
     raw_body: bytes = b""
 
 
+_formatted_second: list = [None, ""]  # (whole second, its ISO-8601 text): strftime once a second, not per event
+
+
+def event_timestamp(now: float) -> str:
+    """`now` as ISO-8601 UTC with milliseconds, e.g. 2026-11-27T08:00:00.123Z."""
+    second = int(now)
+    if second != _formatted_second[0]:
+        _formatted_second[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))]
+    return _formatted_second[1] + f".{int(now * 1000) % 1000:03d}Z"
+
+
 def new_request_id() -> str:
     return str(ULID())
 
@@ -407,7 +418,7 @@ class Gateway:
         elapsed = time.perf_counter() - call.started
         now = time.time()
         event = wire.Event(
-            id=call.id, ts=time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z",
+            id=call.id, ts=event_timestamp(now),
             user=call.key.user, key_id=call.key.key_id, model=call.model, action=action, team=call.key.team,
             gateway=self.state.gateway_id, endpoint=call.endpoint, status=status, policies=call.entries,
             tokens_in=call.tokens_in, tokens_out=call.tokens_out, cost_usd=round(cost, 8), priced=priced,

@@ -148,3 +148,15 @@ def test_keys_file_accepts_sha256_digests(start_gateway, tmp_path):
     gw.gateway.state.keys = load_keys_file(keys)
     response = httpx.post(gw.url + "/v1/chat/completions", headers={"Authorization": f"Bearer {secret}"}, json=HELLO)
     assert response.status_code == 200
+
+
+def test_event_timestamps_are_utc_milliseconds_whatever_second_they_fall_in():
+    """The second's text is formatted once per second and reused: every timestamp still reads as strftime would."""
+    import random
+
+    from keeptrusts.gateway.app import event_timestamp
+
+    moments = [1_795_000_000 + k / 7 for k in range(50)] + [random.uniform(1.7e9, 1.9e9) for _ in range(2000)]
+    for now in moments + sorted(moments):
+        expected = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"
+        assert event_timestamp(now) == expected

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from operator import itemgetter
 
 import orjson
 
@@ -184,7 +185,8 @@ def language_of(text: str) -> str | None:
             votes[lang] += counts[word]
     if len(words) < 5 or not votes:
         return None
-    (best, best_votes), *rest = votes.most_common(2) + [("", 0)]
+    # most_common(2) without its heapq detour (same order: nlargest is a stable sort's head)
+    (best, best_votes), *rest = sorted(votes.items(), key=itemgetter(1), reverse=True)[:2] + [("", 0)]
     runner_up = rest[0][1]
     if best_votes < 3 or best_votes < 1.5 * runner_up:
         return None
