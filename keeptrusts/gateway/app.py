@@ -98,16 +98,16 @@ def _non_negative_int(env, name: str, default: int) -> int:
 
 
 # Python collects its youngest generation every 700 net container allocations: several times per
-# request here, each walking the live objects of the other in-flight requests (~0.3 s of every 10 s at
-# c=64). Requests' objects are freed by reference counting; 10,000 lets them die first (11 young
-# collections instead of 823 in the same run).
+# request here, each walking the live objects of the other in-flight requests. Requests' objects are
+# freed by reference counting; at 10,000 they die first (2 young collections instead of 813 in two 5 s
+# runs at c=64; docs/performance.md).
 YOUNG_COLLECTION_THRESHOLD = 10_000
 
 
 def freeze_startup_objects() -> None:
     """Called by `kt gateway run` once the app has started (not by tests that build the app in-process).
     What start-up loaded (name lexicons, detector tables, compiled patterns) lives as long as the process.
-    Frozen, the collector no longer walks it on every full collection (20–60 ms each, a p99 spike at c=64),
+    Frozen, the collector no longer walks it on every full collection (up to 33–60 ms each at c=64),
     and the youngest generation is collected less often (YOUNG_COLLECTION_THRESHOLD)."""
     gc.collect()
     gc.freeze()
