@@ -13,6 +13,7 @@ from functools import lru_cache
 import phonenumbers
 
 from keeptrusts.policy.detectors import pii_names, pii_names_scripts
+from keeptrusts.policy.detectors.textscan import ascii_lower
 from keeptrusts.policy.types import DetectorResult, Span
 
 ENTITY_TYPES = ("name", "email", "phone", "financial", "national_id", "ip_address")
@@ -154,9 +155,11 @@ def _phones(text: str, runs: list[tuple[int, int]]) -> list[Span]:
 # or not. Groups after the card (an expiry `12/27`, a CVV, a count) are left out: the longest
 # prefix that passes issuer ranges and Luhn wins.
 _CARD_START = re.compile(r"(?<!\d)(?:\d{4}|\d{13,19})(?!\d)")
-_CARD_NEXT_GROUP = re.compile(r"(?: {1,2}|\u00a0| ?[\-./] ?)(\d{1,6})(?!\d)")
+# Gaps: spaces, a no-break or narrow no-break space (French typography), a dash, en dash, dot or slash.
+_CARD_NEXT_GROUP = re.compile(r"(?: {1,2}|[\u00a0\u202f\u2009]| ?[\-\u2013./] ?)(\d{1,6})(?!\d)")
 _CARD_SHAPES_6 = ((4, 6, 5), (4, 6, 4))
-_CARD_GAPS = frozenset(" \u00a0-./")
+_CARD_GAPS = frozenset(" \u00a0\u202f\u2009-\u2013./")
+_RUN_BREAKING_GAPS = frozenset("/\u2013\u202f\u2009")  # gaps that end a numeric run
 _CARD_FIRST_DIGITS = frozenset("2345689")  # no issuer range starts with 0, 1 or 7
 
 
@@ -257,15 +260,15 @@ def _card_at(text: str, start: int, first_end: int) -> int:
 def _cards(text: str, runs: list[tuple[int, int]]) -> list[Span]:
     spans, taken = [], 0
     for s, e in runs:
-        if e - s < 13 and not text.startswith("/", e):  # `4111/1111/…`: runs stop at slashes
+        if e - s < 13 and text[e : e + 1] not in _RUN_BREAKING_GAPS:  # `4111/1111/…`: the run stopped at '/'
             continue
         for m in _CARD_START.finditer(text, s, e):
             start = m.start()
             if start < taken or text[start] not in _CARD_FIRST_DIGITS:
                 continue
-            if start == s and _glued_before(text, start):
+            if start == s and _glued_before(text, start) or start > s and text[start - 1] in "-./":
                 continue
-            if start > s and (text[start - 1] in "-./" or _follows_four_digit_group(text, start)):
+            if m.end() - start == 4 and _follows_four_digit_group(text, start):
                 continue
             end = _card_at(text, start, m.end())
             if end:
@@ -344,6 +347,7 @@ def _ibans(text: str, runs: list[tuple[int, int]]) -> list[Span]:
 _LABEL_START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z])(?=[A-Z])))"
 _NUM = r"(?:numbers?|num|nbr|nos?\.?|nr\.?|#|n[°º.])"
 _SEP = r"[\s:=#\"'`()*>|\-\uff1a№]{0,6}"
+_ACCOUNT_SEP = _SEP.replace(")", "")  # `(acct)\n407589`: a label closed by its parenthesis labels nothing after it
 _ACCOUNT_LABELS = (
     # English, and the keys code uses for them.
     r"(?:bank|checking|chequing|cheque|savings|current|deposit|beneficiary|payee|recipient|destination|receiving"
@@ -372,7 +376,7 @@ _CJK_ACCOUNT_LABELS = r"口座番号|口座|银行账号|银行账户|銀行帳�
 _ACCOUNT_VALUE = r"(\d{4}\.\d{2}\.\d{5}|\d(?:[ \-]?\d){5,40}+(?:/\d{4})?)(?![\w\-])"
 _ACCOUNT = re.compile(
     r"(?i)(?:" + _LABEL_START + r"(?:" + _ACCOUNT_LABELS + r")|" + _CJK_ACCOUNT_LABELS + r")(?:\s*" + _NUM + r")?"
-    + _SEP + r"(?:(?:is|was|ending\s+in)\s+)?" + _ACCOUNT_VALUE
+    + _ACCOUNT_SEP + r"(?:(?:is|was|ending\s+in)\s+)?" + _ACCOUNT_VALUE
 )
 # `routing 021000021, account 483920117652`: a bare "account" next to banking words.
 _BARE_ACCOUNT = re.compile(
@@ -387,7 +391,7 @@ _ROUTING = re.compile(
     r"(?:[\s_\-]*(?:" + _NUM + r"|code))?" + _SEP + r"(?:(?:is|of)\s+)?(\d{9})(?![\d\-])"
 )
 # Branch codes that route to an account: UK sort code, Australian BSB, Canadian transit (5) and
-# institution (3) numbers, German BLZ, Indian IFSC.
+# institution (3) numbers, German BLZ, Indian IFSC, branch codes (South Africa and others).
 _BRANCH_CODE = re.compile(
     r"(?i)" + _LABEL_START + r"(?:"
     r"sort[\s_\-]*code" + _SEP + r"(\d{2}[\- ]\d{2}[\- ]\d{2}|\d{6})"
@@ -397,6 +401,7 @@ _BRANCH_CODE = re.compile(
     r"|(?:financial[\s_\-]*)?institution(?:[\s_\-]*(?:" + _NUM + r"|code|id))?" + _SEP + r"(\d{3})"
     r"|blz" + _SEP + r"(\d{3} ?\d{3} ?\d{2})"
     r"|ifsc(?:[\s_\-]*(?:" + _NUM + r"|code))?" + _SEP + r"([A-Z]{4}0[A-Z0-9]{6})"
+    r"|branch[\s_\-]*(?:code|" + _NUM + r")" + _SEP + r"(\d{4,6})"
     r")(?![\w\-])"
 )
 # `routing/account: 021000021 / 483920117652`, `BSB & account 062-000 12345678`: one label, two numbers.
@@ -409,7 +414,7 @@ _CODE_AND_ACCOUNT = re.compile(
 # precedes, and only from that word; words that qualify a label (`beneficiary account`, `numéro de
 # compte`) are listed so the pattern starts at them. Every account label holds one of the stems.
 _ROUTING_WORDS = ("rout", "aba", "rtn", "r/t", "transit", "bank code")
-_BRANCH_WORDS = ("sort", "bsb", "transit", "institution", "blz", "ifsc")
+_BRANCH_WORDS = ("sort", "bsb", "transit", "institution", "blz", "ifsc", "branch")
 _PAIR_WORDS = ("rout", "aba", "rtn", "sort", "bsb", "transit")
 _ACCOUNT_STEMS = (
     "acc", "a/c", "kont", "kto", "rek", "rachun", "účt", "učt", "uctu", "tilinumero", "hesap", "akaun", "compte", "rib",
@@ -450,10 +455,7 @@ def _account_digits_ok(value: str) -> bool:
 def _lowered_before(text: str, start: int) -> tuple[int, str]:
     """The stretch before a number where its label may be, lower-cased, and where it begins."""
     window = max(0, start - _LABEL_REACH)
-    low = text[window:start].lower()
-    if len(low) != start - window:  # `İ` lowers to two characters: keep offsets aligned
-        low = "".join(ch.lower()[0] for ch in text[window:start])
-    return window, low
+    return window, ascii_lower(text[window:start])
 
 
 def _labelled(pattern: re.Pattern, text: str, window: int, low: str, words: tuple[str, ...], lead: int = 0):
@@ -496,13 +498,44 @@ def _bank_numbers(text: str, runs: list[tuple[int, int]]) -> list[Span]:
                     spans.append(Span(m.start(2), m.end(2), "financial"))
         if _has_any(low, _BRANCH_WORDS):
             for m in _labelled(_BRANCH_CODE, text, window, low, _BRANCH_WORDS):
-                group = next(g for g in range(1, 8) if m.group(g))
+                group = m.lastindex
                 if m.end(group) > s and (group != 5 or _institution_is_a_bank(text, m)):
                     spans.append(Span(m.start(group), m.end(group), "financial"))
         if _has_any(low, _PAIR_WORDS):
             for m in _labelled(_CODE_AND_ACCOUNT, text, window, low, _PAIR_WORDS):
                 if m.end(2) > s and _account_digits_ok(m.group(2)):
                     spans += [Span(m.start(1), m.end(1), "financial"), Span(m.start(2), m.end(2), "financial")]
+    return spans
+
+
+# Table columns (CSV, TSV, Markdown) that hold bank numbers, by header as pii_names normalises it
+# (`Account Number`, `account_number` → accountnumber), with the shape their values take. A bare
+# `account` column holds customer or cloud account ids as often as bank accounts.
+_ACCOUNT_SHAPE = re.compile(r"\d(?:[ \-]?\d){5,40}")
+_BANK_COLUMNS = {
+    **dict.fromkeys(
+        "accountnumber accountno accountnum acctno acctnum acctnumber accno accnumber bankaccount bankaccountnumber "
+        "bankaccountno beneficiaryaccount payeeaccount kontonummer kontonr numérodecompte numerodecompte "
+        "númerodecuenta numerodecuenta contocorrente rekeningnummer nrrachunku".split(),
+        _ACCOUNT_SHAPE,
+    ),
+    **dict.fromkeys("routing routingnumber routingno abarouting".split(), re.compile(r"\d{9}")),
+    **dict.fromkeys("sortcode sort".split(), re.compile(r"\d{2}-?\d{2}-?\d{2}")),
+    "bsb": re.compile(r"\d{3}-?\d{3}"),
+}
+_BANK_COLUMN_HINTS = ("acc", "acct", "rout", "sort", "bsb", "konto", "compte", "cuenta", "conta", "conto", "rekening", "rachun")
+
+
+def _bank_columns(text: str) -> list[Span]:
+    """`name,account_number,routing_number` then `Ana,12345678,021000021`: numbers under bank headers."""
+    if "\n" not in text or not _has_any(ascii_lower(text), _BANK_COLUMN_HINTS):
+        return []
+    spans = []
+    for column, offset, value in pii_names.table_cells(text, _BANK_COLUMNS.__contains__):
+        stripped = value.strip()
+        if _BANK_COLUMNS[column].fullmatch(stripped) and _account_digits_ok(stripped):
+            start = offset + value.index(stripped)
+            spans.append(Span(start, start + len(stripped), "financial"))
     return spans
 
 
@@ -524,7 +557,7 @@ def _clabes(text: str, runs: list[tuple[int, int]]) -> list[Span]:
 
 
 def _financial(text: str, runs: list[tuple[int, int]]) -> list[Span]:
-    return _cards(text, runs) + _ibans(text, runs) + _bank_numbers(text, runs) + _clabes(text, runs)
+    return _cards(text, runs) + _ibans(text, runs) + _bank_numbers(text, runs) + _bank_columns(text) + _clabes(text, runs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -93,6 +93,8 @@ def test_hard_negatives_stay_clean(text, entity_type):
         ("4111111111111111|12|2027|123", ["4111111111111111"]),
         ('{"msg":"charge failed:\\n4111111111111111"}', ["4111111111111111"]),
         ("card ending in 4242, full number 4242424242424242", ["4242424242424242"]),
+        ("card 4111–1111–1111–1111 (pasted from a Word file)", ["4111–1111–1111–1111"]),
+        ("carte 4111\u202f1111\u202f1111\u202f1111", ["4111\u202f1111\u202f1111\u202f1111"]),
         # IBANs: any case, dashes, odd groups, a spaced country code, wrapped over two lines, more countries.
         ("iban: de89370400440532013000 thanks", ["de89370400440532013000"]),
         ("iban gb82 west 1234 5698 7654 32", ["gb82 west 1234 5698 7654 32"]),
@@ -137,10 +139,29 @@ def test_hard_negatives_stay_clean(text, entity_type):
         ("IFSC: HDFC0001234, A/c No. 50100012345678", ["HDFC0001234", "50100012345678"]),
         ("routing/account: 021000021 / 483920117652", ["021000021", "483920117652"]),
         ("BSB/Acc 062-000 / 12345678", ["062-000", "12345678"]),
+        ("account number 62001234567, branch code 250655", ["62001234567", "250655"]),
     ],
 )
 def test_it_finds_financial_data_as_real_traffic_writes_it(text, expected):
     assert found(text, "financial") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("name,account_number,routing_number\nAna Lima,12345678,021000021\nBo Chen,87654321,026009593\n",
+         ["12345678", "021000021", "87654321", "026009593"]),
+        ("| Name | Account Number | Sort Code |\n|---|---|---|\n| Ana | 55779911 | 20-00-00 |\n", ["55779911", "20-00-00"]),
+        ('id\tname\tacct_no\n1\tAna\t"000123456789"\n', ["000123456789"]),
+    ],
+)
+def test_it_finds_bank_numbers_under_table_headers(text, expected):
+    assert found(text, "financial") == expected
+
+
+def test_tables_without_bank_headers_stay_clean():
+    text = "account,plan,sort\n123456789012,pro,1\n210987654321,free,2\n"  # cloud account ids, a sort order
+    assert found(text, "financial") == []
 
 
 @pytest.mark.parametrize(
@@ -155,6 +176,7 @@ def test_it_finds_financial_data_as_real_traffic_writes_it(text, expected):
         "is 12 the answer to 42 of 7 questions? NO 12 3456 7890 1",  # two letters and digits, no valid IBAN
         "AWS account 123456789012; user account 12345678 suspended; account id 1234567890",
         "transit time 12345 ms; institution 003 students; sort: 1; routing key 123456789",
+        "git branch code review 123456; from 2024–2025, pages 1/2/3",
         "Konto 123 gesperrt; the conta 2024 result; bank holiday 2024-12-25",
         "call +1 415 555 2671 or +44 20 7946 0958",
         "счёт на оплату № 1234567 от 12.03.2026; QQ账号 12345678",  # an invoice number, a chat login
