@@ -155,11 +155,12 @@ def _phones(text: str, runs: list[tuple[int, int]]) -> list[Span]:
 # or not. Groups after the card (an expiry `12/27`, a CVV, a count) are left out: the longest
 # prefix that passes issuer ranges and Luhn wins.
 _CARD_START = re.compile(r"(?<!\d)(?:\d{4}|\d{13,19})(?!\d)")
-# Gaps: spaces, a no-break or narrow no-break space (French typography), a dash, en dash, dot or slash.
-_CARD_NEXT_GROUP = re.compile(r"(?: {1,2}|[\u00a0\u202f\u2009]| ?[\-\u2013./] ?)(\d{1,6})(?!\d)")
+# Gaps: spaces, a no-break or narrow no-break space (French typography), a dash, en dash, dot, slash
+# or a form-encoded '+'.
+_CARD_NEXT_GROUP = re.compile(r"(?: {1,2}|[\u00a0\u202f\u2009]| ?[\-\u2013./+] ?)(\d{1,6})(?!\d)")
 _CARD_SHAPES_6 = ((4, 6, 5), (4, 6, 4))
-_CARD_GAPS = frozenset(" \u00a0\u202f\u2009-\u2013./")
-_RUN_BREAKING_GAPS = frozenset("/\u2013\u202f\u2009")  # gaps that end a numeric run
+_CARD_GAPS = frozenset(" \u00a0\u202f\u2009-\u2013./+")
+_RUN_BREAKING_GAPS = frozenset("/\u2013\u202f\u2009+")  # gaps that end a numeric run
 _CARD_FIRST_DIGITS = frozenset("2345689")  # no issuer range starts with 0, 1 or 7
 
 
@@ -295,10 +296,10 @@ _IBAN_LENGTHS = {
     "TD": 27, "TG": 28,
 }
 # ASCII: with IGNORECASE alone, [A-Z] would also match 'İ', 'ı' and the Kelvin sign. Between
-# characters: up to two spaces or dashes (`DE89 3704 0044…`, `DE89-3704-…`, odd groups), or a
+# characters: up to two spaces, dashes or dots (`DE89 3704 0044…`, `DE89-3704-…`, odd groups), or a
 # line break (an IBAN wrapped in an email or a PDF copy).
-_IBAN = re.compile(r"([A-Z]{2}) ?(\d\d)((?:(?:[ \-\u00a0]{1,2}| ?\r?\n)?[A-Z0-9]){11,30}+)", re.IGNORECASE | re.ASCII)
-_IBAN_GAPS = frozenset(" -\u00a0\r\n")
+_IBAN = re.compile(r"([A-Z]{2}) ?(\d\d)((?:(?:[ \-.\u00a0]{1,2}| ?\r?\n)?[A-Z0-9]){11,30}+)", re.IGNORECASE | re.ASCII)
+_IBAN_GAPS = frozenset(" -.\u00a0\r\n")
 
 
 def _iban_mod97_ok(iban: str) -> bool:
@@ -335,8 +336,8 @@ def _ibans(text: str, runs: list[tuple[int, int]]) -> list[Span]:
                     break
         if len(body) != length or (end < len(text) and (text[end].isalnum() or text[end] == "_")):
             continue
-        iban = "".join(body).upper()
-        if _iban_mod97_ok(iban):
+        # Labelled `IBAN:` it is one even with a typo in it (a checksum is for unlabelled text).
+        if _iban_mod97_ok("".join(body).upper()) or _near(text, start, ("iban",), 12):
             spans.append(Span(start, end, "financial"))
     return spans
 
@@ -383,9 +384,10 @@ _BARE_ACCOUNT = re.compile(
     r"(?i)" + _LABEL_START + r"(?:account|acct|acc)[\s:=#\"'\-]{1,4}(?:is\s+)?" + _ACCOUNT_VALUE
 )
 _PAYMENT_WORDS = ("routing", "deposit", "wire", "bank", "aba", "sort code", "iban", "payroll", "transfer", "payout", "swift",
+                  "refund", "reimburse", "debit", "funds", "withdraw", "loan", "mortgage", "salary", "cheque", "overdraft",
                   "bsb", "ifsc", "transit", "clabe", "beneficiary", "payee", "remit", "ach", "sepa", "bacs", "giro")
 
-# US routing (ABA) numbers: a checksum unless the label says "routing" outright.
+# US routing (ABA) numbers: a checksum unless the label says routing, ABA or RTN outright.
 _ROUTING = re.compile(
     r"(?i)" + _LABEL_START + r"(routing|aba|rtn|r/t|transit|bank\s+code)(?:[\s_\-/]*(?:transit|aba))?"
     r"(?:[\s_\-]*(?:" + _NUM + r"|code))?" + _SEP + r"(?:(?:is|of)\s+)?(\d{9})(?![\d\-])"
@@ -494,7 +496,7 @@ def _bank_numbers(text: str, runs: list[tuple[int, int]]) -> list[Span]:
                     spans.append(Span(m.start(1), m.end(1), "financial"))
         if _has_any(low, _ROUTING_WORDS):
             for m in _labelled(_ROUTING, text, window, low, _ROUTING_WORDS):
-                if m.start(2) >= s and (m.group(1).lower() == "routing" or _routing_checksum_ok(m.group(2))):
+                if m.start(2) >= s and (m.group(1).lower() in ("routing", "aba", "rtn") or _routing_checksum_ok(m.group(2))):
                     spans.append(Span(m.start(2), m.end(2), "financial"))
         if _has_any(low, _BRANCH_WORDS):
             for m in _labelled(_BRANCH_CODE, text, window, low, _BRANCH_WORDS):

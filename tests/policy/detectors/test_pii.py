@@ -89,6 +89,7 @@ def test_hard_negatives_stay_clean(text, entity_type):
         ("Maestro 6759 6498 2643 8453", ["6759 6498 2643 8453"]),
         ('{"pan":"5555555555554444","exp":"12/27","cvv":"123"}', ["5555555555554444"]),
         ("POST /pay?card=4111111111111111&exp=1227", ["4111111111111111"]),
+        ("body: card=4111+1111+1111+1111&exp=12%2F27", ["4111+1111+1111+1111"]),  # form-encoded spaces
         ("cc,exp,cvv\n4111111111111111,12/27,123\n", ["4111111111111111"]),
         ("4111111111111111|12|2027|123", ["4111111111111111"]),
         ('{"msg":"charge failed:\\n4111111111111111"}', ["4111111111111111"]),
@@ -99,6 +100,8 @@ def test_hard_negatives_stay_clean(text, entity_type):
         ("iban: de89370400440532013000 thanks", ["de89370400440532013000"]),
         ("iban gb82 west 1234 5698 7654 32", ["gb82 west 1234 5698 7654 32"]),
         ("IBAN DE89-3704-0044-0532-0130-00", ["DE89-3704-0044-0532-0130-00"]),
+        ("IBAN DE89.3704.0044.0532.0130.00", ["DE89.3704.0044.0532.0130.00"]),
+        ('{"iban": "DE00 1234 5678 9012 3456 78"}', ["DE00 1234 5678 9012 3456 78"]),  # labelled: a typo is still one
         ("IBAN DE 89 3704 0044 0532 0130 00", ["DE 89 3704 0044 0532 0130 00"]),
         ("IBAN DE8937 040044 053201 3000", ["DE8937 040044 053201 3000"]),
         ("Please pay to IBAN: DE89 3704 0044\n0532 0130 00\nThanks", ["DE89 3704 0044\n0532 0130 00"]),
@@ -106,6 +109,7 @@ def test_hard_negatives_stay_clean(text, entity_type):
         ("Russian IBAN RU0204452560040702810412345678901", ["RU0204452560040702810412345678901"]),
         # Account numbers: labels in prose, keys, markup and other languages.
         ("account number 12345678 for payroll", ["12345678"]),
+        ("please refund to account 12345678", ["12345678"]),
         ("Acct #: 12345678 is closed", ["12345678"]),
         ("acc. no. 12345678 at Barclays", ["12345678"]),
         ("account_number=000123456789", ["000123456789"]),
@@ -131,6 +135,7 @@ def test_hard_negatives_stay_clean(text, entity_type):
         # Routing and branch codes, alone and paired with the account.
         ("routing_number: 021000021", ["021000021"]),
         ("ABA# 021000021", ["021000021"]),
+        ("ABA 123456789, RTN: 987654321", ["123456789", "987654321"]),  # labelled outright: no checksum asked
         ("routing number 123456789", ["123456789"]),  # labelled outright: no checksum asked
         ("Sort code: 20-00-00, Account: 55779911 (payroll)", ["20-00-00", "55779911"]),
         ("BSB 062-000 Account 12345678", ["062-000", "12345678"]),
@@ -179,6 +184,7 @@ def test_tables_without_bank_headers_stay_clean():
         "git branch code review 123456; from 2024–2025, pages 1/2/3",
         "Konto 123 gesperrt; the conta 2024 result; bank holiday 2024-12-25",
         "call +1 415 555 2671 or +44 20 7946 0958",
+        "DE00 1234 5678 9012 3456 78 fails mod-97 and carries no IBAN label",
         "счёт на оплату № 1234567 от 12.03.2026; QQ账号 12345678",  # an invoice number, a chat login
     ],
 )
