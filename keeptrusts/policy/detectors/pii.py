@@ -300,12 +300,14 @@ _IBAN_LENGTHS = {
 # line break (an IBAN wrapped in an email or a PDF copy).
 _IBAN = re.compile(r"([A-Z]{2}) ?(\d\d)((?:(?:[ \-.\u00a0]{1,2}| ?\r?\n)?[A-Z0-9]){11,30}+)", re.IGNORECASE | re.ASCII)
 _IBAN_GAPS = frozenset(" -.\u00a0\r\n")
+_IBAN_GAP_DELETE = str.maketrans("", "", "".join(_IBAN_GAPS))
+
+
+_IBAN_LETTER_VALUES = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})  # A=10 … Z=35
 
 
 def _iban_mod97_ok(iban: str) -> bool:
-    rearranged = iban[4:] + iban[:4]
-    number = "".join(str(int(ch, 36)) for ch in rearranged)
-    return int(number) % 97 == 1
+    return int((iban[4:] + iban[:4]).translate(_IBAN_LETTER_VALUES)) % 97 == 1
 
 
 def _iban_starts(text: str, runs: list[tuple[int, int]]):
@@ -323,21 +325,17 @@ def _ibans(text: str, runs: list[tuple[int, int]]) -> list[Span]:
         if _glued_before(text, start) or (m := _IBAN.match(text, start)) is None:
             continue
         length = _IBAN_LENGTHS.get(m.group(1).upper())
-        if length is None:
-            continue
-        # Walk exactly `length` alphanumerics over the gaps the pattern allowed.
-        body, end = [], start
-        for i in range(start, m.end()):
-            ch = text[i]
-            if ch not in _IBAN_GAPS:
-                body.append(ch)
-                end = i + 1
-                if len(body) == length:
-                    break
-        if len(body) != length or (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+        iban = m.group().translate(_IBAN_GAP_DELETE)[:length] if length else ""
+        if len(iban) != length:
             continue
         # Labelled `IBAN:` it is one even with a typo in it (a checksum is for unlabelled text).
-        if _iban_mod97_ok("".join(body).upper()) or _near(text, start, ("iban",), 12):
+        if not (_iban_mod97_ok(iban.upper()) or _near(text, start, ("iban",), 12)):
+            continue
+        end, seen = start, 0  # where the `length`-th character of the IBAN ends
+        while seen < length:
+            seen += text[end] not in _IBAN_GAPS
+            end += 1
+        if end == len(text) or not (text[end].isalnum() or text[end] == "_"):
             spans.append(Span(start, end, "financial"))
     return spans
 
@@ -383,9 +381,14 @@ _ACCOUNT = re.compile(
 _BARE_ACCOUNT = re.compile(
     r"(?i)" + _LABEL_START + r"(?:account|acct|acc)[\s:=#\"'\-]{1,4}(?:is\s+)?" + _ACCOUNT_VALUE
 )
-_PAYMENT_WORDS = ("routing", "deposit", "wire", "bank", "aba", "sort code", "iban", "payroll", "transfer", "payout", "swift",
-                  "refund", "reimburse", "debit", "funds", "withdraw", "loan", "mortgage", "salary", "cheque", "overdraft",
-                  "bsb", "ifsc", "transit", "clabe", "beneficiary", "payee", "remit", "ach", "sepa", "bacs", "giro")
+# Words that make a bare "account 12345678" a bank account; spaced where a bare stem hides in
+# other words (datab-aba-se, wire-less, sepa-rate, re-ach, the Swift language, parcels in transit).
+_PAYMENT_WORDS = (
+    "routing", "deposit", "wire ", "wired", "bank", "aba ", "aba:", "aba#", "sort code", "iban", "payroll", "transfer", "payout",
+    "swift code", "swift:", "swift/bic", "refund", "reimburse", "debit", "funds", "withdraw", "loan", "mortgage", "salary",
+    "cheque", "overdraft", "bsb", "ifsc", "transit n", "transit #", "transit:", "institution", "clabe", "beneficiary",
+    "payee", "remit", " ach ", "ach:", "sepa ", "sepa-", "bacs", "giro",
+)
 
 # US routing (ABA) numbers: a checksum unless the label says routing, ABA or RTN outright.
 _ROUTING = re.compile(
@@ -450,6 +453,11 @@ def _institution_is_a_bank(text: str, m: re.Match) -> bool:
     )
 
 
+def _payment_around(text: str, start: int, end: int) -> bool:
+    """Banking words within 80 characters either side: `account 12345678, sort code 20-00-00`."""
+    return _near(text, start, _PAYMENT_WORDS, 80) or _has_any(ascii_lower(text[end : end + 80]), _PAYMENT_WORDS)
+
+
 def _account_digits_ok(value: str) -> bool:
     return 6 <= sum(ch.isdigit() for ch in value) <= 30
 
@@ -492,7 +500,7 @@ def _bank_numbers(text: str, runs: list[tuple[int, int]]) -> list[Span]:
                 if m.start(1) >= s and _account_digits_ok(m.group(1)):
                     spans.append(Span(m.start(1), m.end(1), "financial"))
             for m in _labelled(_BARE_ACCOUNT, text, window, low, ("acc",)):
-                if m.start(1) >= s and _account_digits_ok(m.group(1)) and _near(text, m.start(), _PAYMENT_WORDS, 80):
+                if m.start(1) >= s and _account_digits_ok(m.group(1)) and _payment_around(text, m.start(), m.end()):
                     spans.append(Span(m.start(1), m.end(1), "financial"))
         if _has_any(low, _ROUTING_WORDS):
             for m in _labelled(_ROUTING, text, window, low, _ROUTING_WORDS):

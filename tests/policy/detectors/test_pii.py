@@ -110,6 +110,8 @@ def test_hard_negatives_stay_clean(text, entity_type):
         # Account numbers: labels in prose, keys, markup and other languages.
         ("account number 12345678 for payroll", ["12345678"]),
         ("please refund to account 12345678", ["12345678"]),
+        ("send it to account 55779911, sort code 20-00-00", ["55779911", "20-00-00"]),
+        ('{"account": "12345678", "routing": "021000021"}', ["12345678", "021000021"]),
         ("Acct #: 12345678 is closed", ["12345678"]),
         ("acc. no. 12345678 at Barclays", ["12345678"]),
         ("account_number=000123456789", ["000123456789"]),
@@ -185,6 +187,7 @@ def test_tables_without_bank_headers_stay_clean():
         "Konto 123 gesperrt; the conta 2024 result; bank holiday 2024-12-25",
         "call +1 415 555 2671 or +44 20 7946 0958",
         "DE00 1234 5678 9012 3456 78 fails mod-97 and carries no IBAN label",
+        "database account 12345678 is separate; reach each account 87654321 over wireless; parcel in transit",
         "счёт на оплату № 1234567 от 12.03.2026; QQ账号 12345678",  # an invoice number, a chat login
     ],
 )
