@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import gc
 import hashlib
 import logging
 import os
@@ -94,6 +95,23 @@ def _non_negative_int(env, name: str, default: int) -> int:
     if value < 0:
         raise ConfigError(f"{name}={raw!r} is not a whole number ≥ 0; unset it for the default ({default}), or 0 to turn it off")
     return value
+
+
+# Python collects its youngest generation every 700 net container allocations: several times per
+# request here, each walking the live objects of the other in-flight requests (~0.3 s of every 10 s at
+# c=64). Requests' objects are freed by reference counting; 10,000 lets them die first (11 young
+# collections instead of 823 in the same run).
+YOUNG_COLLECTION_THRESHOLD = 10_000
+
+
+def freeze_startup_objects() -> None:
+    """Called by `kt gateway run` once the app has started (not by tests that build the app in-process).
+    What start-up loaded (name lexicons, detector tables, compiled patterns) lives as long as the process.
+    Frozen, the collector no longer walks it on every full collection (20–60 ms each, a p99 spike at c=64),
+    and the youngest generation is collected less often (YOUNG_COLLECTION_THRESHOLD)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, 10, 10)
 
 
 @dataclass(slots=True)
@@ -289,8 +307,11 @@ class Gateway:
         if request.content_length is not None and request.content_length > self.settings.max_body_bytes:
             return self.fail(call, "request_too_large", self._too_large_message())
         try:
-            async with asyncio.timeout(BODY_TIMEOUT_SECONDS):  # no extra task per request, unlike wait_for
+            if request.content.is_eof():  # the whole body came with the headers: nothing to wait for, no timer
                 raw = await request.read()
+            else:
+                async with asyncio.timeout(BODY_TIMEOUT_SECONDS):  # no extra task per request, unlike wait_for
+                    raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return self.fail(call, "request_too_large", self._too_large_message())
         except asyncio.TimeoutError:

@@ -47,6 +47,28 @@ def test_a_slow_client_does_not_hold_up_others(start_gateway):
     slow.close()
 
 
+def test_a_body_that_stops_arriving_gets_a_clean_400_and_a_body_in_pieces_is_waited_for(start_gateway, monkeypatch):
+    from keeptrusts.gateway import app as gateway_app
+
+    monkeypatch.setattr(gateway_app, "BODY_TIMEOUT_SECONDS", 0.5)
+    gw = start_gateway()
+    head = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + ALICE_KEY.encode()
+            + b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n")
+    body = orjson.dumps(HELLO)
+    with socket.create_connection(("127.0.0.1", gw.server.port), timeout=5) as stalled:
+        stalled.sendall(head % 1000 + body[:10])  # ...and then nothing more
+        answer = stalled.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 400") and b"did not arrive within 0.5 s" in answer
+    with socket.create_connection(("127.0.0.1", gw.server.port), timeout=5) as trickle:
+        trickle.sendall(head % len(body) + body[:10])
+        time.sleep(0.2)
+        trickle.sendall(body[10:])
+        answer = b""
+        while chunk := trickle.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200") and b'"choices"' in answer
+
+
 def test_unreachable_upstream_is_502_with_the_fix(start_gateway):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
