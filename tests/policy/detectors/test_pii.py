@@ -237,6 +237,7 @@ def test_it_finds_names_in_context(text, expected):
         "Dear Customer, your Order has shipped. Best Regards, The Acme Store Team",
         "Hi team, the Oracle Database migration is done. Thanks, DevOps",
         "Morgan Stanley and Goldman Sachs both use Hamilton Beach blenders.",
+        "Can you ping Airflow, cc Tableau and ask ServiceNow whether the sync finished?",
         "Die Datenbank Verbindung ist fehlgeschlagen. Bitte Zugangsdaten prüfen.",
         "## Configuring Webhook Endpoints\nSee Advanced Topics.",
         '"author": "Acme Frontend Guild", "contact": "Support Bot"',
