@@ -94,6 +94,34 @@ def test_every_response_carries_a_request_id(start_gateway):
     assert None not in ids and len(ids) == 4
 
 
+def test_unknown_routes_and_methods_are_404_in_openai_shape_and_counted(start_gateway):
+    gw = start_gateway()
+    wrong_method = httpx.get(gw.url + "/v1/chat/completions", headers=AUTH)
+    unknown = httpx.post(gw.url + "/v1/completions", headers=AUTH, json=HELLO)
+    for response, route in ((wrong_method, "GET /v1/chat/completions"), (unknown, "POST /v1/completions")):
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+        assert f"No route {route}." in response.json()["error"]["message"] and response.headers["x-request-id"]
+    assert httpx.post(gw.url + "/chat/completions", headers=AUTH, json=HELLO).status_code == 200  # the unprefixed alias
+    text = httpx.get(gw.url + "/metrics").text
+    assert 'kt_gateway_requests_total{endpoint="other",status="404"} 2' in text
+    assert 'kt_gateway_requests_total{endpoint="other",status="200"} 1' in text
+
+
+def test_request_ids_are_ulids_of_the_request_time_in_order(start_gateway):
+    gw = start_gateway()
+    before = time.time()
+    ids = [httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, json=HELLO).headers["x-request-id"] for _ in range(5)]
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    for request_id in ids:
+        assert len(request_id) == 26 and set(request_id) <= set(crockford)
+        ms = 0
+        for digit in request_id[:10]:
+            ms = ms * 32 + crockford.index(digit)
+        assert before - 1 <= ms / 1000 <= time.time() + 1
+    assert [e["id"] for e in gw.events()] == ids
+
+
 def test_metrics_count_requests_and_auth_failures(start_gateway):
     gw = start_gateway()
     httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, json=HELLO)
