@@ -90,6 +90,16 @@ def with_budget(yaml_text: str, *, monthly_limit: Decimal, alert_at: Decimal | N
                          new_entry={})
 
 
+def without_budget(yaml_text: str) -> str:
+    """`yaml_text` with its budget policy disabled (`enabled: false`): the one-line
+    diff keeps the old values in the history, and setting a budget again re-enables it."""
+    current = _budget_policy(load(yaml_text)) if yaml_text.strip() else None
+    if current is None or not current.enabled:
+        return yaml_text
+    return policy_upsert(yaml_text, match=lambda policy: policy.get("name") == current.name,
+                         values={"enabled": False}, new_entry={})
+
+
 def budget_kept(current_text: str, new_text: str) -> str:
     """A template without any cost_limit keeps the team's budget: budgets are team
     facts (DESIGN §6), so applying content policies must not silently lift one.

@@ -3,10 +3,9 @@
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Sum
 
-from apps.policies.models import TeamPolicyVersion
-from apps.policies.selectors import team_policy_current
+from apps.policies.selectors import team_policies_current, team_policy_current
 from keeptrusts.prices import packaged_prices
 from keeptrusts.wire import ModelPrice as WirePrice
 
@@ -36,9 +35,7 @@ def team_budget_rules(team) -> list[BudgetRule]:
 def team_budgets(team_ids) -> dict[int, BudgetRule]:
     """The budget (Settings > Budgets) of each of these teams that has one, from
     their current policy versions in one query."""
-    newest = (TeamPolicyVersion.objects.filter(team_id=OuterRef("team_id")).order_by("-version").values("version")[:1])
-    versions = (TeamPolicyVersion.objects.filter(team_id__in=list(team_ids), version=Subquery(newest))
-                .values_list("team_id", "yaml_text"))
+    versions = team_policies_current(team_ids).values_list("team_id", "yaml_text")
     budgets = {team_id: team_budget(yaml_text) for team_id, yaml_text in versions}
     return {team_id: rule for team_id, rule in budgets.items() if rule is not None}
 

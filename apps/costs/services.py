@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone as dt_timezone
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from apps.events.rollups import upsert_add
 
 from .models import BudgetLease, BudgetMonth
-from .policy_facts import team_budget, with_budget
+from .policy_facts import team_budget, with_budget, without_budget
 from .selectors import month_of, team_budget_rules
 
 ZERO = Decimal(0)
@@ -178,6 +179,24 @@ def team_budget_set(*, scope, actor, team, monthly_limit_usd, alert_at, budget_s
         note=f"Budget: ${limit:,.2f} a month" + (f", alert at {alert_at:.0%}" if alert_at else ""),
         before=before, after=after,  # `before` is filled in by change()
     )
+
+
+def team_budget_remove(*, scope, actor, team, request=None):
+    """Settings > Budgets "Remove": the team's budget policy is disabled in a new policy
+    version (audited as `budget.removed`); gateways stop enforcing it with their next pull."""
+    from apps.policies.services import team_policy_change
+
+    before = {}
+
+    def change(current: str) -> str:
+        rule = team_budget(current)
+        if rule is None:
+            raise ValidationError(f"{team.name} has no budget to remove.")
+        before.update(_budget_facts(rule))
+        return without_budget(current)
+
+    return team_policy_change(scope=scope, actor=actor, team=team, change=change, request=request,
+                              audit_action="budget.removed", note="Budget removed", before=before)
 
 
 def _budget_facts(rule) -> dict:

@@ -16,7 +16,7 @@ from apps.tenancy.models import Role
 
 from .forms import TeamBudgetForm
 from .selectors import team_budgets
-from .services import team_budget_set
+from .services import team_budget_remove, team_budget_set
 
 
 class CostCenterView(FilteredConsoleView):
@@ -82,6 +82,8 @@ class BudgetSettingsView(ConsoleView):
         team = self.get_scoped_object(self.scope.teams(), pk=int(raw) if raw.isdigit() else 0)
         if not self.scope.has_role(Role.MANAGER, team.id):
             raise PermissionDenied(f"Setting {team.name}'s budget needs the manager role in it.")
+        if "remove" in request.POST:
+            return self.remove(team)
         form = TeamBudgetForm(request.POST, prefix=f"t{team.id}")
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(forms={team.id: form}), status=400)
@@ -97,4 +99,16 @@ class BudgetSettingsView(ConsoleView):
             "{}: {} — saved as policy version {} (<a href=\"{}\">see the change</a>). "
             "Gateways apply it with their next config pull (within seconds).",
             team.name, version.note.removeprefix("Budget: "), version.version, history))
+        return redirect("console:budgets")
+
+    def remove(self, team):
+        try:
+            version = team_budget_remove(scope=self.scope, team=team, actor=self.request.user, request=self.request)
+        except ValidationError as exc:  # no budget (any more): someone removed it first
+            messages.error(self.request, exc.messages[0])
+            return redirect("console:budgets")
+        history = reverse("policies:team", args=[team.slug]) + f"?version={version.version}"
+        messages.success(self.request, format_html(
+            "{}: budget removed — saved as policy version {} (<a href=\"{}\">see the change</a>). "
+            "Gateways stop enforcing it with their next config pull.", team.name, version.version, history))
         return redirect("console:budgets")

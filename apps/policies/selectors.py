@@ -1,5 +1,7 @@
 import difflib
 
+from django.db.models import OuterRef, Subquery
+
 from apps.tenancy.scope import Scope
 
 from .models import PolicyTemplate, TeamPolicyVersion
@@ -8,6 +10,13 @@ from .models import PolicyTemplate, TeamPolicyVersion
 def team_policy_current(team) -> TeamPolicyVersion | None:
     """The version in force for a team (the newest), or None before any is applied."""
     return TeamPolicyVersion.objects.filter(team=team).order_by("-version").first()
+
+
+def team_policies_current(team_ids):
+    """The version in force of each of these teams that has one, in one query (a queryset, so
+    callers add the select_related or values they need)."""
+    newest = TeamPolicyVersion.objects.filter(team_id=OuterRef("team_id")).order_by("-version").values("version")[:1]
+    return TeamPolicyVersion.objects.filter(team_id__in=list(team_ids), version=Subquery(newest))
 
 
 def template_list(*, scope: Scope):

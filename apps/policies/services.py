@@ -12,6 +12,7 @@ from apps.tenancy.scope import Scope
 from keeptrusts.policy import load
 
 from .models import PolicyTemplate, TeamPolicyVersion
+from .selectors import team_policy_current
 
 
 def policy_lint(yaml_text: str, filename: str = "policy.yaml"):
@@ -73,7 +74,7 @@ def team_policy_change(*, scope: Scope, actor, team: Team, change, template: Pol
     with transaction.atomic():
         # Lock the team row so two changes cannot take the same version number.
         Team.objects.select_for_update().filter(pk=team.pk).first()
-        current = TeamPolicyVersion.objects.filter(team=team).order_by("-version").first()
+        current = team_policy_current(team)
         yaml_text = change(current.yaml_text if current else "")
         _require_valid(yaml_text, f"{team.slug}-policy.yaml")
         if current and current.yaml_text == yaml_text:

@@ -23,20 +23,14 @@ class TemplateListView(ConsoleView):
 
     def get_context_data(self, **kwargs):
         teams = list(self.scope.teams())
-        current = _current_versions(self.scope)
+        current = {version.team_id: version for version in
+                   selectors.team_policies_current(self.scope.team_ids).select_related("template", "created_by")}
         return super().get_context_data(
             templates=selectors.template_list(scope=self.scope),
             team_rows=[(team, current.get(team.id)) for team in teams],
             **kwargs,
         )
 
-
-def _current_versions(scope) -> dict:
-    """The newest version per visible team, in one query."""
-    current = {}
-    for version in selectors.team_policy_versions(scope=scope).order_by("team_id", "-version"):
-        current.setdefault(version.team_id, version)
-    return current
 
 
 class TemplateEditView(ConsoleView):

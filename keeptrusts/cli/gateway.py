@@ -76,13 +76,13 @@ def serve_workers(settings, host: str, port: int, workers: int) -> int:
     import socket
 
     from keeptrusts.gateway import serve
-    from keeptrusts.gateway.app import create_app
+    from keeptrusts.gateway.app import create_app, freeze_startup_objects
 
     try:
         if workers == 1:
             sock = serve.bind_socket(host, port)
             serve.install_uvloop()
-            asyncio.run(serve.serve(create_app(settings), sock, name="kt gateway"))
+            asyncio.run(serve.serve(create_app(settings), sock, name="kt gateway", started=freeze_startup_objects))
             return 0
         # The port must be free for us alone: probe without SO_REUSEPORT, then share it among our workers.
         probe = serve.bind_socket(host, port)
@@ -102,7 +102,8 @@ def serve_workers(settings, host: str, port: int, workers: int) -> int:
             try:
                 sock = serve.bind_socket(host, port, reuse_port=True)
                 serve.install_uvloop()
-                asyncio.run(serve.serve(create_app(settings), sock, name=f"kt gateway worker {index}", announce=False))
+                asyncio.run(serve.serve(create_app(settings), sock, name=f"kt gateway worker {index}", announce=False,
+                                        started=freeze_startup_objects))
             except BaseException:
                 logging.getLogger("keeptrusts.gateway").exception("worker %d stopped", index)
                 code = 1

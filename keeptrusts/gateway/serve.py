@@ -57,12 +57,15 @@ def bind_socket(host: str, port: int, *, reuse_port: bool = False) -> socket.soc
 
 
 async def serve(app: web.Application, sock: socket.socket, *, name: str, shutdown_timeout: float = 30.0,
-                announce: bool = True) -> None:
-    """Serve until SIGTERM/SIGINT; then stop accepting, let in-flight requests finish, run cleanup hooks."""
+                announce: bool = True, started: Callable[[], None] | None = None) -> None:
+    """Serve until SIGTERM/SIGINT; then stop accepting, let in-flight requests finish, run cleanup hooks.
+    `started` runs once the app's start-up hooks have run, before the address is announced."""
     runner = web.AppRunner(app, shutdown_timeout=shutdown_timeout, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.SockSite(runner, sock)
     await site.start()
+    if started is not None:
+        started()
     host, port = sock.getsockname()[:2]
     url = f"http://{host}:{port}"
     if announce:

@@ -11,6 +11,9 @@ import os
 import time
 
 import aiohttp
+from yarl import URL
+
+from keeptrusts import __version__
 
 CONNECT_TIMEOUT = 10.0
 RETRIES = 2
@@ -34,26 +37,36 @@ class Upstream:
         self.last_error: str | None = None
         self.last_ok: float | None = None
         self._probed = 0.0
+        # Built once, not per request: the headers (with our own User-Agent, so aiohttp adds none) and each path's URL.
+        self._headers = {"Content-Type": "application/json", "User-Agent": f"keeptrusts-gateway/{__version__}"}
+        if api_key:
+            self._headers["Authorization"] = f"Bearer {api_key}"
+        self._urls: dict[str, URL] = {}
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=30, enable_cleanup_closed=True)
         # Reading a streamed answer may pause between tokens; sock_read bounds each pause, total the whole call.
         timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=CONNECT_TIMEOUT, sock_read=min(self.timeout, 300))
+        # No cookie jar: cookies an upstream sets (e.g. a CDN's) must not pass from one user's call to the next,
+        # and a jar with cookies is matched against every request.
         self.session = aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=True,
-                                             skip_auto_headers=("User-Agent",), json_serialize=None)
+                                             cookie_jar=aiohttp.DummyCookieJar(), json_serialize=None)
 
     def headers(self) -> dict:
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        return headers
+        return self._headers
+
+    def url(self, path: str) -> URL:
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = URL(self.base_url + path)
+        return url
 
     async def post(self, path: str, body: bytes) -> aiohttp.ClientResponse:
         """POST and return the response with headers read (the body is the caller's to read)."""
-        url = self.base_url + path
+        url = self.url(path)
         for attempt in range(RETRIES + 1):
             try:
-                response = await self.session.post(url, data=body, headers=self.headers())
+                response = await self.session.post(url, data=body, headers=self._headers)
                 self.last_ok, self.last_error = time.time(), None
                 return response
             except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:

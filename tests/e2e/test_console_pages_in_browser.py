@@ -135,3 +135,8 @@ def test_manager_sets_a_budget_and_sees_the_new_policy_version(page, log_in, scr
     expect(page.get_by_role("cell", name="Budget: $1,500.00 a month, alert at 90%")).to_be_visible()
     assert team_budgets([platform.id])[platform.id].limit_usd == 1500
     screenshot("budget-policy-diff")
+    page.goto("/settings/budgets/")
+    page.get_by_role("button", name="Remove Platform budget").click()
+    expect(page.get_by_role("status")).to_contain_text("budget removed — saved as policy version 3")
+    expect(page.get_by_role("button", name="Remove Platform budget")).to_have_count(0)
+    assert platform.id not in team_budgets([platform.id])

@@ -47,6 +47,28 @@ def test_a_slow_client_does_not_hold_up_others(start_gateway):
     slow.close()
 
 
+def test_a_body_that_stops_arriving_gets_a_clean_400_and_a_body_in_pieces_is_waited_for(start_gateway, monkeypatch):
+    from keeptrusts.gateway import app as gateway_app
+
+    monkeypatch.setattr(gateway_app, "BODY_TIMEOUT_SECONDS", 0.5)
+    gw = start_gateway()
+    head = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + ALICE_KEY.encode()
+            + b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n")
+    body = orjson.dumps(HELLO)
+    with socket.create_connection(("127.0.0.1", gw.server.port), timeout=5) as stalled:
+        stalled.sendall(head % 1000 + body[:10])  # ...and then nothing more
+        answer = stalled.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 400") and b"did not arrive within 0.5 s" in answer
+    with socket.create_connection(("127.0.0.1", gw.server.port), timeout=5) as trickle:
+        trickle.sendall(head % len(body) + body[:10])
+        time.sleep(0.2)
+        trickle.sendall(body[10:])
+        answer = b""
+        while chunk := trickle.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200") and b'"choices"' in answer
+
+
 def test_unreachable_upstream_is_502_with_the_fix(start_gateway):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -70,6 +92,34 @@ def test_every_response_carries_a_request_id(start_gateway):
     gw = start_gateway()
     ids = {httpx.get(gw.url + path, headers=AUTH).headers.get("x-request-id") for path in ("/healthz", "/metrics", "/v1/models", "/nope")}
     assert None not in ids and len(ids) == 4
+
+
+def test_unknown_routes_and_methods_are_404_in_openai_shape_and_counted(start_gateway):
+    gw = start_gateway()
+    wrong_method = httpx.get(gw.url + "/v1/chat/completions", headers=AUTH)
+    unknown = httpx.post(gw.url + "/v1/completions", headers=AUTH, json=HELLO)
+    for response, route in ((wrong_method, "GET /v1/chat/completions"), (unknown, "POST /v1/completions")):
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+        assert f"No route {route}." in response.json()["error"]["message"] and response.headers["x-request-id"]
+    assert httpx.post(gw.url + "/chat/completions", headers=AUTH, json=HELLO).status_code == 200  # the unprefixed alias
+    text = httpx.get(gw.url + "/metrics").text
+    assert 'kt_gateway_requests_total{endpoint="other",status="404"} 2' in text
+    assert 'kt_gateway_requests_total{endpoint="other",status="200"} 1' in text
+
+
+def test_request_ids_are_ulids_of_the_request_time_in_order(start_gateway):
+    gw = start_gateway()
+    before = time.time()
+    ids = [httpx.post(gw.url + "/v1/chat/completions", headers=AUTH, json=HELLO).headers["x-request-id"] for _ in range(5)]
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    for request_id in ids:
+        assert len(request_id) == 26 and set(request_id) <= set(crockford)
+        ms = 0
+        for digit in request_id[:10]:
+            ms = ms * 32 + crockford.index(digit)
+        assert before - 1 <= ms / 1000 <= time.time() + 1
+    assert [e["id"] for e in gw.events()] == ids
 
 
 def test_metrics_count_requests_and_auth_failures(start_gateway):
@@ -126,3 +176,15 @@ def test_keys_file_accepts_sha256_digests(start_gateway, tmp_path):
     gw.gateway.state.keys = load_keys_file(keys)
     response = httpx.post(gw.url + "/v1/chat/completions", headers={"Authorization": f"Bearer {secret}"}, json=HELLO)
     assert response.status_code == 200
+
+
+def test_event_timestamps_are_utc_milliseconds_whatever_second_they_fall_in():
+    """The second's text is formatted once per second and reused: every timestamp still reads as strftime would."""
+    import random
+
+    from keeptrusts.gateway.app import event_timestamp
+
+    moments = [1_795_000_000 + k / 7 for k in range(50)] + [random.uniform(1.7e9, 1.9e9) for _ in range(2000)]
+    for now in moments + sorted(moments):
+        expected = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"
+        assert event_timestamp(now) == expected

@@ -74,3 +74,29 @@ def test_language_guess_is_none_when_unsure():
 def test_reasons_compound():
     result = detect("I'm sorry, but I can't", finish_reason="length")
     assert result.reasons == ["truncated", "refusal"] and result.score == pytest.approx(0.2)
+
+
+def _corpus_texts():
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    return [json.loads(line)["text"] for path in sorted(data.glob("**/*.jsonl")) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_the_fast_ascii_and_fence_paths_read_every_corpus_text_as_the_regexes_do():
+    """language_of's ASCII word split and the no-fence shortcut are exact: the same words, the same
+    fence count and prose as the regexes, on every corpus text, whole and at cuts that split words and fences."""
+    from keeptrusts.policy.detectors import quality
+
+    texts = _corpus_texts() + ["```py\nprint(1)\n```\nDone.", "  ~~~\nx\n", "Use ``` inline", "Ünïcode wörds and ASCII"]
+    assert len(texts) > 1000
+    compared = 0
+    for text in texts:
+        for sample in (text, text[:37], text[5:800], text.upper()):
+            if sample.isascii():
+                compared += 1
+                assert quality._words(sample, True) == quality._WORD.findall(sample.lower())
+            assert quality._fence_count(sample) == len(quality._FENCE.findall(sample))
+            parts = quality._FENCE.split(sample)
+            assert quality._strip_code(sample) == " ".join(parts[i] for i in range(0, len(parts), 4))
+    assert compared > 1000

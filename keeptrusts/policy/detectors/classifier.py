@@ -206,8 +206,3 @@ def scores(text: str) -> dict[str, float]:
     result = models().probabilities(text)
     _last = (text, result)
     return result
-
-
-def warm_up() -> None:
-    """Load the weights now instead of on the first request."""
-    models()

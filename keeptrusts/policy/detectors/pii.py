@@ -13,6 +13,7 @@ from functools import lru_cache
 import phonenumbers
 
 from keeptrusts.policy.detectors import pii_names, pii_names_scripts
+from keeptrusts.policy.detectors.textscan import ascii_lower
 from keeptrusts.policy.types import DetectorResult, Span
 
 ENTITY_TYPES = ("name", "email", "phone", "financial", "national_id", "ip_address")
@@ -148,9 +149,19 @@ def _phones(text: str, runs: list[tuple[int, int]]) -> list[Span]:
 # ---------------------------------------------------------------------------------------------
 # financial
 
-_CARD = re.compile(r"(?<![\w\-.])\d{4}(?:[ \-.]?+\d){8,15}+(?![\w\-]|\.\d)")
-# Groups of four with one separator throughout (`4111.1111.1111.1111` too), Amex 4-6-5, or bare.
-_CARD_GROUPED = re.compile(r"\d{4}(?:([ \-.])\d{4}(?:\1\d{4}(?:\1\d{4}(?:\1\d{3})?)?)?|([ \-])\d{6}\2\d{4,5})|\d{13,19}")
+# Cards. A card starts at a 4-digit group or a bare 13–19 digit run and continues over groups
+# written the ways people write cards: all fours with a shorter last group (4-4-4-4, 4-4-4-3,
+# 4-4-4-4-3), Amex 4-6-5 and Diners 4-6-4, with spaces, dashes, dots or slashes between groups, mixed
+# or not. Groups after the card (an expiry `12/27`, a CVV, a count) are left out: the longest
+# prefix that passes issuer ranges and Luhn wins.
+_CARD_START = re.compile(r"(?<!\d)(?:\d{4}|\d{13,19})(?!\d)")
+# Gaps: spaces, a no-break or narrow no-break space (French typography), a dash, en dash, dot, slash
+# or a form-encoded '+'.
+_CARD_NEXT_GROUP = re.compile(r"(?: {1,2}|[\u00a0\u202f\u2009]| ?[\-\u2013./+] ?)(\d{1,6})(?!\d)")
+_CARD_SHAPES_6 = ((4, 6, 5), (4, 6, 4))
+_CARD_GAPS = frozenset(" \u00a0\u202f\u2009-\u2013./+")
+_RUN_BREAKING_GAPS = frozenset("/\u2013\u202f\u2009+")  # gaps that end a numeric run
+_CARD_FIRST_DIGITS = frozenset("2345689")  # no issuer range starts with 0, 1 or 7
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -163,106 +174,265 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _card_issuer_ok(d: str) -> bool:
-    n = len(d)
+def _card_lengths(d: str) -> range | tuple[int, ...]:
+    """The lengths an issuer gives cards starting with these (at least six) digits."""
     p2, p3, p4, p6 = int(d[:2]), int(d[:3]), int(d[:4]), int(d[:6])
     if d[0] == "4":
-        return n in (13, 16, 19)  # Visa
+        return (13, 16, 19)  # Visa
     if 51 <= p2 <= 55 or 2221 <= p4 <= 2720:
-        return n == 16  # Mastercard
+        return (16,)  # Mastercard
     if p2 in (34, 37):
-        return n == 15  # Amex
+        return (15,)  # Amex
     if p4 == 6011 or 644 <= p3 <= 649 or p2 == 65 or 622126 <= p6 <= 622925:
-        return 16 <= n <= 19  # Discover
+        return range(16, 20)  # Discover
     if 3528 <= p4 <= 3589:
-        return 16 <= n <= 19  # JCB
+        return range(16, 20)  # JCB
     if 300 <= p3 <= 305 or p2 in (36, 38, 39) or p4 == 3095:
-        return 14 <= n <= 19  # Diners
-    if p2 == 62:
-        return 16 <= n <= 19  # UnionPay
-    if p2 in (50, 56, 57, 58, 63, 67) or p4 in (6304, 6759, 6761, 6762, 6763):
-        return 12 <= n <= 19  # Maestro
+        return range(14, 20)  # Diners
+    if p2 in (62, 81):
+        return range(16, 20)  # UnionPay
+    if p2 in (50, 56, 57, 58, 63, 67):
+        return range(12, 20)  # Maestro
     if 2200 <= p4 <= 2204:
-        return n == 16  # Mir
-    return False
+        return range(16, 20)  # Mir
+    if p2 in (60, 82) or p4 == 9792:
+        return (16,)  # RuPay, Troy
+    return ()
+
+
+def _card_shape_ok(lengths: tuple[int, ...]) -> bool:
+    if len(lengths) == 1:
+        return 13 <= lengths[0] <= 19
+    if lengths in _CARD_SHAPES_6:
+        return True
+    return 13 <= sum(lengths) <= 19 and 1 <= lengths[-1] <= 4 and all(n == 4 for n in lengths[:-1])
+
+
+def _escaped(text: str, i: int) -> bool:
+    """Whether text[i] ends a literal `\\n`/`\\t`/`\\r` (JSON-escaped text in logs)."""
+    return i >= 1 and text[i] in "ntr" and text[i - 1] == "\\"
+
+
+def _glued_before(text: str, start: int) -> bool:
+    """Whether the token at `start` continues a longer one (`id-4111…`, `v.4111…`, `x4111…`)."""
+    if start == 0:
+        return False
+    ch = text[start - 1]
+    return (ch.isalnum() or ch in "_-.") and not _escaped(text, start - 1)
+
+
+def _follows_four_digit_group(text: str, start: int) -> bool:
+    """`1234 5678 9012 3456 7890`: a table of 4-digit groups is read as a card from its start only."""
+    gap = start
+    while gap > 0 and start - gap < 3 and text[gap - 1] in _CARD_GAPS:
+        gap -= 1
+    if gap == start:
+        return False
+    head = gap
+    while head > 0 and gap - head < 5 and "0" <= text[head - 1] <= "9":
+        head -= 1
+    return gap - head == 4
+
+
+def _card_at(text: str, start: int, first_end: int) -> int:
+    """End of the card starting at `start`, or 0."""
+    groups, ends, pos = [text[start:first_end]], [first_end], first_end
+    while len(ends) < 7 and (m := _CARD_NEXT_GROUP.match(text, pos)):
+        pos = m.end()
+        groups.append(m.group(1))
+        ends.append(pos)
+    digits = "".join(groups)
+    if len(digits) < 13 or not (issuer_lengths := _card_lengths(digits)):
+        return 0
+    lengths = [len(group) for group in groups]
+    for k in range(len(ends), 0, -1):
+        size = sum(lengths[:k])
+        if size not in issuer_lengths or not _card_shape_ok(tuple(lengths[:k])) or lengths[k : k + 2] == [4, 4]:
+            continue  # not an issuer's length, not written as a card, or a table of 4-digit groups
+        end = ends[k - 1]
+        nxt = text[end : end + 2]
+        if nxt[:1].isalnum() or nxt[:1] == "_" or (k == 1 and len(nxt) == 2 and nxt[0] in "-." and nxt[1].isdigit()):
+            continue  # glued to a word, or a decimal / id
+        if _luhn_ok(digits[:size]):
+            return end
+    return 0
 
 
 def _cards(text: str, runs: list[tuple[int, int]]) -> list[Span]:
-    spans = []
-    for m in (m for s, e in runs if e - s >= 13 for m in _CARD.finditer(text, s, e)):
-        value = m.group()
-        if not _CARD_GROUPED.fullmatch(value):
+    spans, taken = [], 0
+    for s, e in runs:
+        if e - s < 13 and text[e : e + 1] not in _RUN_BREAKING_GAPS:  # `4111/1111/…`: the run stopped at '/'
             continue
-        digits = value.replace(" ", "").replace("-", "").replace(".", "")
-        if 13 <= len(digits) <= 19 and _card_issuer_ok(digits) and _luhn_ok(digits):
-            spans.append(Span(m.start(), m.end(), "financial"))
+        for m in _CARD_START.finditer(text, s, e):
+            start = m.start()
+            if start < taken or text[start] not in _CARD_FIRST_DIGITS:
+                continue
+            if start == s and _glued_before(text, start) or start > s and text[start - 1] in "-./":
+                continue
+            if m.end() - start == 4 and _follows_four_digit_group(text, start):
+                continue
+            end = _card_at(text, start, m.end())
+            if end:
+                spans.append(Span(start, end, "financial"))
+                taken = end
     return spans
 
 
-# Total IBAN length per country (SWIFT registry).
+# Total IBAN length per country: the SWIFT IBAN registry, then countries that issue IBANs outside it
+# (mostly Africa, Iran), which banks there print on statements and invoices.
 _IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
-    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
-    "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
-    "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
-    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
-    "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29,
-    "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
-    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HN": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
+    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21,
+    "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28,
+    "NL": 18, "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22,
+    "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25,
+    "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+    # Outside the registry.
+    "AO": 25, "BF": 28, "BJ": 28, "CF": 27, "CG": 27, "CI": 28, "CM": 27, "CV": 25, "DZ": 26, "GA": 27,
+    "GQ": 27, "GW": 25, "IR": 26, "KM": 27, "MA": 28, "MG": 27, "ML": 28, "MZ": 25, "NE": 28, "SN": 28,
+    "TD": 27, "TG": 28,
 }
-# ASCII: with IGNORECASE alone, [A-Z] would also match 'İ', 'ı' and the Kelvin sign.
-_IBAN = re.compile(r"(?<![\w\-])([A-Z]{2})(\d\d)((?: ?[A-Z0-9]){11,30}+)", re.IGNORECASE | re.ASCII)
+# ASCII: with IGNORECASE alone, [A-Z] would also match 'İ', 'ı' and the Kelvin sign. Between
+# characters: up to two spaces, dashes or dots (`DE89 3704 0044…`, `DE89-3704-…`, odd groups), or a
+# line break (an IBAN wrapped in an email or a PDF copy).
+_IBAN = re.compile(r"([A-Z]{2}) ?(\d\d)((?:(?:[ \-.\u00a0]{1,2}| ?\r?\n)?[A-Z0-9]){11,30}+)", re.IGNORECASE | re.ASCII)
+_IBAN_GAPS = frozenset(" -.\u00a0\r\n")
+_IBAN_GAP_DELETE = str.maketrans("", "", "".join(_IBAN_GAPS))
+
+
+_IBAN_LETTER_VALUES = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})  # A=10 … Z=35
 
 
 def _iban_mod97_ok(iban: str) -> bool:
-    rearranged = iban[4:] + iban[:4]
-    number = "".join(str(int(ch, 36)) for ch in rearranged)
-    return int(number) % 97 == 1
+    return int((iban[4:] + iban[:4]).translate(_IBAN_LETTER_VALUES)) % 97 == 1
+
+
+def _iban_starts(text: str, runs: list[tuple[int, int]]):
+    """An IBAN's first digits follow its country code: `DE89 3704…`, `gb82west…`, `DE 89 3704…`."""
+    for s, _ in runs:
+        if s >= 2 and text[s - 2 : s].isalpha():
+            yield s - 2
+        elif s >= 3 and text[s - 1] == " " and "A" <= text[s - 3] <= "Z" and "A" <= text[s - 2] <= "Z":
+            yield s - 3  # a spaced country code only in capitals: `is 12 …` is prose
 
 
 def _ibans(text: str, runs: list[tuple[int, int]]) -> list[Span]:
     spans = []
-    # An IBAN's first digits follow its two-letter country code: `DE89 3704…`, `GB82 WEST…`.
-    starts = (s - 2 for s, _ in runs if s >= 2 and text[s - 2 : s].isalpha())
-    for m in filter(None, (_IBAN.match(text, start) for start in starts)):
+    for start in _iban_starts(text, runs):
+        if _glued_before(text, start) or (m := _IBAN.match(text, start)) is None:
+            continue
         length = _IBAN_LENGTHS.get(m.group(1).upper())
-        if length is None:
+        iban = m.group().translate(_IBAN_GAP_DELETE)[:length] if length else ""
+        if len(iban) != length:
             continue
-        # Walk exactly `length` alphanumerics (single spaces allowed between them).
-        body, end = [], m.start()
-        for i in range(m.start(), m.end()):
-            ch = text[i]
-            if ch != " ":
-                body.append(ch)
-                end = i + 1
-                if len(body) == length:
-                    break
-        if len(body) != length or (end < len(text) and text[end].isalnum()):
+        # Labelled `IBAN:` it is one even with a typo in it (a checksum is for unlabelled text).
+        if not (_iban_mod97_ok(iban.upper()) or _near(text, start, ("iban",), 12)):
             continue
-        iban = "".join(body).upper()
-        if _iban_mod97_ok(iban):
-            spans.append(Span(m.start(), end, "financial"))
+        end, seen = start, 0  # where the `length`-th character of the IBAN ends
+        while seen < length:
+            seen += text[end] not in _IBAN_GAPS
+            end += 1
+        if end == len(text) or not (text[end].isalnum() or text[end] == "_"):
+            spans.append(Span(start, end, "financial"))
     return spans
 
 
-_ROUTING = re.compile(
-    r"(?i)\b(?:routing|aba|rtn|transit|bank\s+code)(?:[\s_\-]*(?:number|num|no\.?|#|code))?"
-    r"[\s:=#\"'()\-]{0,6}(?:is\s+)?(\d{9})(?!\d)"
+# Bank details: a label, then the number. Labels are matched at a word start or a camelCase hump
+# (`bankAccountNumber`, `acctNo`), followed by what keys and prose put between label and value
+# (`: `, `": "`, `=`, `**:** `, `>`, `|`).
+_LABEL_START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z])(?=[A-Z])))"
+_NUM = r"(?:numbers?|num|nbr|nos?\.?|nr\.?|#|n[°º.])"
+_SEP = r"[\s:=#\"'`()*>|\-\uff1a№]{0,6}"
+_ACCOUNT_SEP = _SEP.replace(")", "")  # `(acct)\n407589`: a label closed by its parenthesis labels nothing after it
+_ACCOUNT_LABELS = (
+    # English, and the keys code uses for them.
+    r"(?:bank|checking|chequing|cheque|savings|current|deposit|beneficiary|payee|recipient|destination|receiving"
+    r"|settlement|payout|payroll|salary)[\s_\-]*(?:account|acct|acc|a/c)(?:[\s_\-]*" + _NUM + ")?"
+    r"|(?:account|acct|acc)\.?[\s_\-]*" + _NUM + r"|acct\.?|a/c\.?(?:\s*" + _NUM + ")?"
+    # German, Scandinavian, Dutch, Polish, Czech, Finnish, Turkish, Indonesian, Malay.
+    r"|konto(?:nummer|nr\.?|[\s\-]*nr\.?)?|kto(?:[\s.\-]*nr)?\.?|(?:bank)?rekening(?:nummer|nr\.?|\s+nr\.?|\s+nummer)"
+    r"|(?:nomor|no\.?)\s*rek(?:ening)?\.?|(?:numer|nr)\.?\s+(?:rachunku|konta)(?:\s+bankowego)?|rachunek(?:\s+bankowy)?"
+    r"|[čc][íi]slo\s+[úu][čc]tu|tilinumero|hesap\s+(?:numaras[ıi]|no)|(?:nombor|no\.?)\s+akaun"
+    # French, Spanish, Portuguese, Italian (RIB, CBU/CCI and NIB are national account formats).
+    r"|num[ée]ro\s+de\s+compte|n[°º]\s*(?:de\s+)?compte|compte(?:\s+(?:bancaire|courant|n[°º]))?|rib"
+    r"|n[úu]mero\s+de\s+(?:la\s+)?cuenta|(?:n[°º]|nro\.?|no\.?)\s*(?:de\s+)?cuenta"
+    r"|cuenta(?:\s+(?:bancaria|corriente|de\s+ahorros?|n[°º]))?|cbu|cci"
+    r"|n[úu]mero\s+da\s+conta|conta(?:\s+(?:corrente|poupan[çc]a|banc[áa]ria))?|nib"
+    r"|numero\s+(?:di\s+)?conto|conto(?:\s+corrente)?|c/c"
+    # Russian, Greek, Arabic, Hebrew, Vietnamese.
+    r"|номер\s+(?:расч[её]тного\s+|лицевого\s+)?сч[её]та|(?:расч[её]тный|лицевой)\s+сч[её]т|р/с"
+    r"|αριθμός\s+λογαριασμού|رقم\s+الحساب|מספר\s+חשבון|số\s+tài\s+khoản"
+    r"|bank_?account|(?<=\d\d )account"
 )
+# CJK labels sit inside runs of word characters, so no word start is asked of them. A bare 账号 is
+# as often a login as a bank account.
+_CJK_ACCOUNT_LABELS = r"口座番号|口座|银行账号|银行账户|銀行帳號|銀行帳戶|银行卡号|계좌번호|계좌"
+# Digits with single spaces or dashes (`12-3456-7890123-00`), a Czech `/0800` bank code, or the
+# Norwegian `1234.56.78903`.
+_ACCOUNT_VALUE = r"(\d{4}\.\d{2}\.\d{5}|\d(?:[ \-]?\d){5,40}+(?:/\d{4})?)(?![\w\-])"
 _ACCOUNT = re.compile(
-    r"(?i)\b(?:(?:bank|checking|savings|chequing|deposit)[\s_\-]*(?:account|acct|a/c)(?:[\s_\-]*(?:number|num|no\.?|#))?"
-    r"|(?:account|acct)[\s_\-]*(?:number|num|no\.?|#|nr\.?)|acct\.?|a/c|kontonummer|bank_?account|(?<=\d\d )account)"
-    r"[\s:=#\"'()\-]{0,6}(?:is\s+|ending\s+in\s+)?(\d[\d \-]{4,19}+(?<=\d))(?![\w\-])"
+    r"(?i)(?:" + _LABEL_START + r"(?:" + _ACCOUNT_LABELS + r")|" + _CJK_ACCOUNT_LABELS + r")(?:\s*" + _NUM + r")?"
+    + _ACCOUNT_SEP + r"(?:(?:is|was|ending\s+in)\s+)?" + _ACCOUNT_VALUE
 )
-# UK sort code: `sort code 12-34-56`; the account number after it is caught by _ACCOUNT.
-_SORT_CODE = re.compile(r"(?i)\bsort[\s_\-]*code[\s:=#\"']{0,4}(\d{2}-\d{2}-\d{2}|\d{6})(?![\w\-])")
-_BANK_WORDS = ("rout", "aba", "rtn", "transit", "bank", "acc", "acct", "a/c", "konto", "checking", "savings", "sort")
-
-
 # `routing 021000021, account 483920117652`: a bare "account" next to banking words.
-_BARE_ACCOUNT = re.compile(r"(?i)\baccount[\s:=#\"'\-]{1,4}(?:is\s+)?(\d[\d \-]{5,19}+(?<=\d))(?![\w\-])")
-_PAYMENT_WORDS = ("routing", "deposit", "wire", "bank", "aba", "sort code", "iban", "payroll", "transfer", "payout", "swift",
-                  "bsb", "ifsc", "transit", "clabe")
+_BARE_ACCOUNT = re.compile(
+    r"(?i)" + _LABEL_START + r"(?:account|acct|acc)[\s:=#\"'\-]{1,4}(?:is\s+)?" + _ACCOUNT_VALUE
+)
+# Words that make a bare "account 12345678" a bank account; spaced where a bare stem hides in
+# other words (datab-aba-se, wire-less, sepa-rate, re-ach, the Swift language, parcels in transit).
+_PAYMENT_WORDS = (
+    "routing", "deposit", "wire ", "wired", "bank", "aba ", "aba:", "aba#", "sort code", "iban", "payroll", "transfer", "payout",
+    "swift code", "swift:", "swift/bic", "refund", "reimburse", "debit", "funds", "withdraw", "loan", "mortgage", "salary",
+    "cheque", "overdraft", "bsb", "ifsc", "transit n", "transit #", "transit:", "institution", "clabe", "beneficiary",
+    "payee", "remit", " ach ", "ach:", "sepa ", "sepa-", "bacs", "giro",
+)
+
+# US routing (ABA) numbers: a checksum unless the label says routing, ABA or RTN outright.
+_ROUTING = re.compile(
+    r"(?i)" + _LABEL_START + r"(routing|aba|rtn|r/t|transit|bank\s+code)(?:[\s_\-/]*(?:transit|aba))?"
+    r"(?:[\s_\-]*(?:" + _NUM + r"|code))?" + _SEP + r"(?:(?:is|of)\s+)?(\d{9})(?![\d\-])"
+)
+# Branch codes that route to an account: UK sort code, Australian BSB, Canadian transit (5) and
+# institution (3) numbers, German BLZ, Indian IFSC, branch codes (South Africa and others).
+_BRANCH_CODE = re.compile(
+    r"(?i)" + _LABEL_START + r"(?:"
+    r"sort[\s_\-]*code" + _SEP + r"(\d{2}[\- ]\d{2}[\- ]\d{2}|\d{6})"
+    r"|sort" + _SEP + r"(\d{2}-\d{2}-\d{2})"
+    r"|bsb(?:[\s_\-]*(?:" + _NUM + r"|code))?" + _SEP + r"(\d{3}[\- ]?\d{3})"
+    r"|(?:branch[\s_\-]*)?transit(?:[\s_\-]*" + _NUM + r")?" + _SEP + r"(\d{5}(?:-\d{3})?)"
+    r"|(?:financial[\s_\-]*)?institution(?:[\s_\-]*(?:" + _NUM + r"|code|id))?" + _SEP + r"(\d{3})"
+    r"|blz" + _SEP + r"(\d{3} ?\d{3} ?\d{2})"
+    r"|ifsc(?:[\s_\-]*(?:" + _NUM + r"|code))?" + _SEP + r"([A-Z]{4}0[A-Z0-9]{6})"
+    r"|branch[\s_\-]*(?:code|" + _NUM + r")" + _SEP + r"(\d{4,6})"
+    r")(?![\w\-])"
+)
+# `routing/account: 021000021 / 483920117652`, `BSB & account 062-000 12345678`: one label, two numbers.
+_CODE_AND_ACCOUNT = re.compile(
+    r"(?i)" + _LABEL_START + r"(?:routing|aba|rtn|sort[\s_\-]*code|bsb|transit)(?:[\s_\-]*" + _NUM + r")?"
+    r"\s*(?:/|&|\+|and)\s*(?:account|acct|acc|a/c)(?:[\s_\-]*" + _NUM + r")?" + _SEP
+    + r"(\d[\d\-]{3,10}\d)(?:\s*[/|,;]\s*|\s+)" + _ACCOUNT_VALUE
+)
+# Words found in each kind of label. A pattern only runs on a number that one of its words
+# precedes, and only from that word; words that qualify a label (`beneficiary account`, `numéro de
+# compte`) are listed so the pattern starts at them. Every account label holds one of the stems.
+_ROUTING_WORDS = ("rout", "aba", "rtn", "r/t", "transit", "bank code")
+_BRANCH_WORDS = ("sort", "bsb", "transit", "institution", "blz", "ifsc", "branch")
+_PAIR_WORDS = ("rout", "aba", "rtn", "sort", "bsb", "transit")
+_ACCOUNT_STEMS = (
+    "acc", "a/c", "kont", "kto", "rek", "rachun", "účt", "učt", "uctu", "tilinumero", "hesap", "akaun", "compte", "rib",
+    "cuenta", "cbu", "cci", "cont", "c/c", "nib", "сч", "р/с", "λογαριασμ", "الحساب", "חשבון", "khoản", "口座", "账", "帳",
+    "賬", "계좌",
+)
+_ACCOUNT_WORDS = _ACCOUNT_STEMS + (
+    "bank", "checking", "chequing", "cheque", "savings", "current", "deposit", "beneficiary", "payee", "recipient",
+    "destination", "receiving", "settlement", "payout", "payroll", "salary", "numer", "número", "numéro", "nomor",
+    "nombor", "číslo", "cislo", "номер", "расч", "лицев", "αριθμ", "رقم", "מספר", "số", "銀行", "银行",
+)
+_BANK_STEMS = _ACCOUNT_STEMS + _ROUTING_WORDS + _BRANCH_WORDS
+_LABEL_REACH = 48  # how far before a number its label may start
 
 
 def _routing_checksum_ok(d: str) -> bool:
@@ -272,26 +442,110 @@ def _routing_checksum_ok(d: str) -> bool:
     return valid_prefix and sum(int(c) * k for c, k in zip(d, w)) % 10 == 0
 
 
+_TRANSIT_NUMBER = re.compile(r"transit(?:[\s_\-]*(?:number|no\.?|#))?[\s:=#]{1,4}\d{5}(?!\d)")
+
+
+def _institution_is_a_bank(text: str, m: re.Match) -> bool:
+    """A 3-digit institution number only counts beside the rest of Canadian bank details."""
+    around = text[max(0, m.start() - 60) : m.end() + 60].lower()
+    return any(word in around for word in ("account", "acct", "bank", "cheque", "deposit")) or bool(
+        _TRANSIT_NUMBER.search(around)
+    )
+
+
+def _payment_around(text: str, start: int, end: int) -> bool:
+    """Banking words within 80 characters either side: `account 12345678, sort code 20-00-00`."""
+    return _near(text, start, _PAYMENT_WORDS, 80) or _has_any(ascii_lower(text[end : end + 80]), _PAYMENT_WORDS)
+
+
+def _account_digits_ok(value: str) -> bool:
+    return 6 <= sum(ch.isdigit() for ch in value) <= 30
+
+
+def _lowered_before(text: str, start: int) -> tuple[int, str]:
+    """The stretch before a number where its label may be, lower-cased, and where it begins."""
+    window = max(0, start - _LABEL_REACH)
+    return window, ascii_lower(text[window:start])
+
+
+def _labelled(pattern: re.Pattern, text: str, window: int, low: str, words: tuple[str, ...], lead: int = 0):
+    """Matches of `pattern` starting at one of `words` in `low` (the lowered text from `window`), or
+    at a word start up to `lead` characters before one (`no. de cuenta`, `nr rachunku`)."""
+    starts = set()
+    for word in words:
+        if word not in low:
+            continue
+        i = low.find(word)
+        while i >= 0:
+            starts.add(window + i)
+            starts.update(p for p in range(max(0, window + i - lead), window + i) if p == 0 or not text[p - 1].isalnum())
+            i = low.find(word, i + 1)
+    return filter(None, (pattern.match(text, p) for p in sorted(starts)))
+
+
+def _has_any(low: str, words: tuple[str, ...]) -> bool:
+    return any(word in low for word in words)
+
+
 def _bank_numbers(text: str, runs: list[tuple[int, int]]) -> list[Span]:
     spans = []
     for s, e in runs:
-        if e - s < 6 or not _near(text, s, _BANK_WORDS):
+        if e - s < 3:
             continue
-        window = max(0, s - 48)
-        for m in _ROUTING.finditer(text, window, e):
-            if m.start(1) >= s and _routing_checksum_ok(m.group(1)):
-                spans.append(Span(m.start(1), m.end(1), "financial"))
-        for m in _SORT_CODE.finditer(text, window, e):
-            if m.start(1) >= s:
-                spans.append(Span(m.start(1), m.end(1), "financial"))
-        for m in _ACCOUNT.finditer(text, window, e):
-            digits = re.sub(r"\D", "", m.group(1))
-            if m.start(1) >= s and 6 <= len(digits) <= 17:
-                spans.append(Span(m.start(1), m.end(1), "financial"))
-        for m in _BARE_ACCOUNT.finditer(text, window, e):
-            digits = re.sub(r"\D", "", m.group(1))
-            if m.start(1) >= s and 6 <= len(digits) <= 17 and _near(text, m.start(), _PAYMENT_WORDS, 80):
-                spans.append(Span(m.start(1), m.end(1), "financial"))
+        window, low = _lowered_before(text, s)
+        if not _has_any(low, _BANK_STEMS if e - s >= 6 else ("transit", "institution")):
+            continue  # only Canadian transit and institution numbers are shorter
+        if _has_any(low, _ACCOUNT_STEMS):
+            for m in _labelled(_ACCOUNT, text, window, low, _ACCOUNT_WORDS, lead=6):
+                if m.start(1) >= s and _account_digits_ok(m.group(1)):
+                    spans.append(Span(m.start(1), m.end(1), "financial"))
+            for m in _labelled(_BARE_ACCOUNT, text, window, low, ("acc",)):
+                if m.start(1) >= s and _account_digits_ok(m.group(1)) and _payment_around(text, m.start(), m.end()):
+                    spans.append(Span(m.start(1), m.end(1), "financial"))
+        if _has_any(low, _ROUTING_WORDS):
+            for m in _labelled(_ROUTING, text, window, low, _ROUTING_WORDS):
+                if m.start(2) >= s and (m.group(1).lower() in ("routing", "aba", "rtn") or _routing_checksum_ok(m.group(2))):
+                    spans.append(Span(m.start(2), m.end(2), "financial"))
+        if _has_any(low, _BRANCH_WORDS):
+            for m in _labelled(_BRANCH_CODE, text, window, low, _BRANCH_WORDS):
+                group = m.lastindex
+                if m.end(group) > s and (group != 5 or _institution_is_a_bank(text, m)):
+                    spans.append(Span(m.start(group), m.end(group), "financial"))
+        if _has_any(low, _PAIR_WORDS):
+            for m in _labelled(_CODE_AND_ACCOUNT, text, window, low, _PAIR_WORDS):
+                if m.end(2) > s and _account_digits_ok(m.group(2)):
+                    spans += [Span(m.start(1), m.end(1), "financial"), Span(m.start(2), m.end(2), "financial")]
+    return spans
+
+
+# Table columns (CSV, TSV, Markdown) that hold bank numbers, by header as pii_names normalises it
+# (`Account Number`, `account_number` → accountnumber), with the shape their values take. A bare
+# `account` column holds customer or cloud account ids as often as bank accounts.
+_ACCOUNT_SHAPE = re.compile(r"\d(?:[ \-]?\d){5,40}")
+_BANK_COLUMNS = {
+    **dict.fromkeys(
+        "accountnumber accountno accountnum acctno acctnum acctnumber accno accnumber bankaccount bankaccountnumber "
+        "bankaccountno beneficiaryaccount payeeaccount kontonummer kontonr numérodecompte numerodecompte "
+        "númerodecuenta numerodecuenta contocorrente rekeningnummer nrrachunku".split(),
+        _ACCOUNT_SHAPE,
+    ),
+    **dict.fromkeys("routing routingnumber routingno abarouting".split(), re.compile(r"\d{9}")),
+    **dict.fromkeys("sortcode sort".split(), re.compile(r"\d{2}-?\d{2}-?\d{2}")),
+    "bsb": re.compile(r"\d{3}-?\d{3}"),
+}
+_BANK_COLUMN_HINTS = ("acc", "acct", "rout", "sort", "bsb", "konto", "compte", "cuenta", "conta", "conto", "rekening", "rachun")
+
+
+def _bank_columns(text: str) -> list[Span]:
+    """`name,account_number,routing_number` then `Ana,12345678,021000021`: numbers under bank headers."""
+    if "\n" not in text or not _has_any(ascii_lower(text), _BANK_COLUMN_HINTS):
+        return []
+    spans = []
+    for column, offset, value in pii_names.table_cells(text, _BANK_COLUMNS.__contains__):
+        stripped = value.strip()
+        if _BANK_COLUMNS[column].fullmatch(stripped) and _account_digits_ok(stripped):
+            start = offset + value.index(stripped)
+            spans.append(Span(start, start + len(stripped), "financial"))
     return spans
 
 
@@ -313,7 +567,7 @@ def _clabes(text: str, runs: list[tuple[int, int]]) -> list[Span]:
 
 
 def _financial(text: str, runs: list[tuple[int, int]]) -> list[Span]:
-    return _cards(text, runs) + _ibans(text, runs) + _bank_numbers(text, runs) + _clabes(text, runs)
+    return _cards(text, runs) + _ibans(text, runs) + _bank_numbers(text, runs) + _bank_columns(text) + _clabes(text, runs)
 
 
 # ---------------------------------------------------------------------------------------------

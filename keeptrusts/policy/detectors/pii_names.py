@@ -15,6 +15,7 @@ import bisect
 import gzip
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -625,18 +626,19 @@ def _split_row(line: str, delimiter: str) -> list[tuple[int, str]]:
     return cells
 
 
-def _csv_spans(text: str) -> list[Span]:
-    spans = []
+def table_cells(text: str, wanted: Callable[[str], bool]) -> Iterator[tuple[str, int, str]]:
+    """Cells of CSV/TSV rows and Markdown tables whose header `wanted` accepts, as (header, offset,
+    value); headers are normalised: lowercase, without spaces, `_`, `-` or quotes."""
     if text.count("\n") < 1:
-        return spans
+        return
     headers = list(_CSV_HEADER.finditer(text))
     if "|" in text:
         headers += _MARKDOWN_HEADER.finditer(text)
     for header in headers:
         line, delimiter = header.group().rstrip("\r"), header.group(1)
         columns = [re.sub(r"[\s_\-\"']", "", cell.lower()) for _, cell in _split_row(line, delimiter)]
-        wanted = [i for i, c in enumerate(columns) if c in _PERSON_KEYS or c in _PERSON_KEYS_INTL or c in _GENERIC_NAME_KEYS]
-        if not wanted:
+        kept = [i for i, column in enumerate(columns) if wanted(column)]
+        if not kept:
             continue
         position = header.end() + 1
         while position < len(text):
@@ -646,13 +648,23 @@ def _csv_spans(text: str) -> list[Span]:
             if not row.strip() or row.count(delimiter) < len(columns) - 1:
                 break
             cells = _split_row(row, delimiter)
-            for i in wanted:
+            for i in kept:
                 if i < len(cells):
                     offset, value = cells[i]
-                    if _looks_like_name(value, columns[i] in _GENERIC_NAME_KEYS):
-                        spans.append(_value_span(text, position + offset, value))
+                    yield columns[i], position + offset, value
             position = line_end + 1
-    return spans
+
+
+def _is_person_column(column: str) -> bool:
+    return column in _PERSON_KEYS or column in _PERSON_KEYS_INTL or column in _GENERIC_NAME_KEYS
+
+
+def _csv_spans(text: str) -> list[Span]:
+    return [
+        _value_span(text, offset, value)
+        for column, offset, value in table_cells(text, _is_person_column)
+        if _looks_like_name(value, column in _GENERIC_NAME_KEYS)
+    ]
 
 
 # Greetings and mentions written in lowercase chat: "thanks priya", "hey mateo,".

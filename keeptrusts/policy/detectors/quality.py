@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from operator import itemgetter
 
 import orjson
 
@@ -61,6 +62,8 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _LATIN_LETTERS = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 _OTHER_LETTERS = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F]+")
 _ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+# ASCII text's words without a regex: every non-letter becomes a space, then one split (same words as _WORD).
+_ASCII_NON_LETTERS_TO_SPACE = bytes.maketrans(_ASCII_NON_LETTERS, b" " * len(_ASCII_NON_LETTERS))
 
 # Small stop-word sets: enough to tell these languages apart on a sentence or two.
 _STOPWORDS = {
@@ -127,16 +130,31 @@ def _is_repetitive(text: str) -> bool:
     return False
 
 
+def _fence_count(text: str) -> int:
+    # Most answers have no fence at all: two substring tests instead of a multiline regex pass.
+    return len(_FENCE.findall(text)) if "```" in text or "~~~" in text else 0
+
+
 def _strip_code(text: str) -> str:
+    if "```" not in text and "~~~" not in text:
+        return text
     parts = _FENCE.split(text)
     # After split: [prose, fence, code, fence, prose, …]; keep prose only.
     return " ".join(parts[i] for i in range(0, len(parts), 4))
 
 
+def _words(sample: str, ascii_sample: bool) -> list[str]:
+    """The lowercased words (runs of letters) of `sample`; for ASCII ~7× faster than the regex, same words."""
+    if ascii_sample:
+        return sample.encode().translate(_ASCII_NON_LETTERS_TO_SPACE).lower().decode().split()
+    return _WORD.findall(sample.lower())
+
+
 def language_of(text: str) -> str | None:
     """A coarse guess: a script name, a Latin-script language code, or None when unsure."""
     sample = _strip_code(text[:4000])[:800]
-    if sample.isascii():  # most traffic: count letters in C instead of two regex passes
+    ascii_sample = sample.isascii()
+    if ascii_sample:  # most traffic: count letters in C instead of two regex passes
         latin, others = len(sample.encode().translate(None, _ASCII_NON_LETTERS)), ""
     else:
         latin = sum(map(len, _LATIN_LETTERS.findall(sample)))
@@ -159,13 +177,16 @@ def language_of(text: str) -> str | None:
         script, count = scripts.most_common(1)[0]
         return script if count / letters > 0.5 else None
     votes: Counter = Counter()
-    words = _WORD.findall(sample.lower())
-    for word, count in Counter(words).items():
-        for lang in _STOP_INDEX.get(word, ()):
-            votes[lang] += count
+    words = _words(sample, ascii_sample)
+    counts = Counter(words)
+    # Only stop words vote; ties between the two leaders give None whatever the order, so set order is fine.
+    for word in _STOP_INDEX.keys() & counts.keys():
+        for lang in _STOP_INDEX[word]:
+            votes[lang] += counts[word]
     if len(words) < 5 or not votes:
         return None
-    (best, best_votes), *rest = votes.most_common(2) + [("", 0)]
+    # most_common(2) without its heapq detour (same order: nlargest is a stable sort's head)
+    (best, best_votes), *rest = sorted(votes.items(), key=itemgetter(1), reverse=True)[:2] + [("", 0)]
     runner_up = rest[0][1]
     if best_votes < 3 or best_votes < 1.5 * runner_up:
         return None
@@ -218,7 +239,7 @@ def detect(text: str, *, prompt=None, finish_reason: str | None = None, response
             orjson.loads(text)  # nesting deeper than 1024 levels counts as invalid, not as a crash
         except (ValueError, RecursionError):
             reasons.append("invalid_json")
-    if len(_FENCE.findall(text)) % 2 == 1 and "truncated" not in reasons:
+    if _fence_count(text) % 2 == 1 and "truncated" not in reasons:
         reasons.append("unbalanced_code_fence")
     if _language_mismatch(_prompt_text(prompt), text):
         reasons.append("language_mismatch")

@@ -43,11 +43,12 @@ repetitions, no nested quantifiers).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import string
 from collections import Counter
-from typing import Callable, Iterable
+from typing import Callable
 
 from keeptrusts.policy.detectors.textscan import ascii_lower, needle_windows
 from keeptrusts.policy.types import DetectorResult, Span
@@ -360,15 +361,46 @@ def _overlaps(span: Span, taken: list[tuple[int, int]]) -> bool:
     return any(span.start < end and start < span.end for start, end in taken)
 
 
-def _scan(text: str, rules: Iterable[_Rule], wanted: frozenset[str] | None) -> list[Span]:
+# Characters from commonest to rarest in prose (roughly): a needle is filed under its rarest one.
+_COMMONEST_FIRST = " etaoinshrdlcumwfgypbvkjxqz,.TAISCWHBMPOFDNLRE-GUYJKVQXZ0123456789:=_/~"
+
+
+def _rarity(char: str) -> int:
+    index = _COMMONEST_FIRST.find(char)
+    return len(_COMMONEST_FIRST) if index < 0 else index
+
+
+@functools.lru_cache(maxsize=64)
+def _needle_groups(rules: tuple[_Rule, ...]) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]:
+    """The rules' distinct needles filed under their rarest character, for (exact, lowercase) rules:
+    a text without that character (one memchr) holds none of the group's needles."""
+    groups = []
+    for exact in (True, False):
+        by_char: dict[str, set[str]] = {}
+        for needle in {needle for rule in rules if rule.exact == exact for needle in rule.needles}:
+            by_char.setdefault(max(needle, key=_rarity), set()).add(needle)
+        groups.append(tuple((char, tuple(sorted(needles))) for char, needles in sorted(by_char.items())))
+    return tuple(groups)
+
+
+def _needles_in(haystack: str, groups) -> set[str]:
+    return {needle for char, needles in groups if char in haystack for needle in needles if needle in haystack}
+
+
+def _scan(text: str, rules: tuple[_Rule, ...], wanted: frozenset[str] | None) -> list[Span]:
     spans: list[Span] = []
     taken: list[tuple[int, int]] = []
     lowered = ascii_lower(text)
+    # Most texts hold no needle of most rules: each distinct needle is looked for once (rules share
+    # needles), only if the text has its rarest character, and a rule without one is skipped before
+    # needle_windows builds its regions. Looking for needles is most of this detector's cost on a short answer.
+    exact, lower = _needle_groups(rules)
+    present, present_lower = _needles_in(text, exact), _needles_in(lowered, lower)
+    if not present and not present_lower:
+        return spans
     for rule in rules:
         haystack = text if rule.exact else lowered
-        # Most texts hold no needle of most rules: a plain substring test skips them before
-        # needle_windows builds its regions (most of this detector's cost on a short answer).
-        if not any(needle in haystack for needle in rule.needles):
+        if (present if rule.exact else present_lower).isdisjoint(rule.needles):
             continue
         for lo, hi in needle_windows(haystack, rule.needles, rule.back, rule.fwd):
             for match in rule.pattern.finditer(text, lo, hi):

@@ -181,3 +181,39 @@ def test_a_template_without_cost_limit_keeps_the_budget(login, manager, platform
     current = TeamPolicyVersion.objects.filter(team=platform).latest("version")
     assert current.yaml_text.startswith(template.yaml_text)
     assert team_budgets([platform.id])[platform.id].limit_usd == 750
+
+
+def test_manager_removes_a_budget_as_a_new_audited_policy_version(login, manager, org, platform, client):
+    TeamPolicyVersion.objects.create(organization=org, team=platform, version=1, yaml_text=QUALITY)
+    gateway = GatewayFactory(organization=org, teams=[platform])
+    console = login(manager)
+    assert "Remove Platform budget" in console.get("/settings/budgets/").content.decode()
+    response = console.post("/settings/budgets/", {"team": platform.id, "remove": "1"}, follow=True)
+    assert "Platform: budget removed" in response.content.decode()
+    version = TeamPolicyVersion.objects.get(team=platform, version=2)
+    assert version.yaml_text == QUALITY + "    enabled: false\n"  # the budget policy's one-line change
+    assert platform.id not in team_budgets([platform.id])
+    entry = AuditEntry.objects.get(action="budget.removed")
+    assert entry.actor == manager and entry.data["before"]["monthly_limit_usd"] == "2000"
+    assert "Remove Platform budget" not in console.get("/settings/budgets/").content.decode()
+    client.logout()
+    config = client.get("/v1/gateway/config", HTTP_AUTHORIZATION=f"Bearer {gateway.plaintext}").json()
+    assert next(t for t in config["teams"] if t["slug"] == "platform")["budget"] is None
+    # Setting a budget again re-enables the same policy.
+    assert post_budget(login(manager), platform, "900").status_code == 302
+    assert team_budgets([platform.id])[platform.id].limit_usd == 900
+    assert "enabled: false" not in TeamPolicyVersion.objects.get(team=platform, version=3).yaml_text
+
+
+def test_removing_a_budget_that_is_not_there_says_so(login, manager, platform):
+    response = login(manager).post("/settings/budgets/", {"team": platform.id, "remove": "1"}, follow=True)
+    assert "Platform has no budget to remove." in response.content.decode()
+    assert not TeamPolicyVersion.objects.exists()
+
+
+def test_developer_and_other_teams_manager_cannot_remove_a_budget(login, alice, manager, platform, payments):
+    budget(platform, 500)
+    budget(payments, 500)
+    assert login(alice).post("/settings/budgets/", {"team": platform.id, "remove": "1"}).status_code == 403
+    assert login(manager).post("/settings/budgets/", {"team": payments.id, "remove": "1"}).status_code == 404
+    assert set(team_budgets([platform.id, payments.id])) == {platform.id, payments.id}

@@ -77,6 +77,127 @@ def test_hard_negatives_stay_clean(text, entity_type):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # Cards: separators mixed or unusual, issuer groupings, what follows them, where they sit.
+        ("Card 4111 1111 1111 1111 12/27 123 on file", ["4111 1111 1111 1111"]),
+        ("card: 4111/1111/1111/1111", ["4111/1111/1111/1111"]),
+        ("pan 4111 1111-1111 1111 (typed by the agent)", ["4111 1111-1111 1111"]),
+        ("card 4111 - 1111 - 1111 - 1111", ["4111 - 1111 - 1111 - 1111"]),
+        ("visa 4111\u00a01111\u00a01111\u00a01111", ["4111\u00a01111\u00a01111\u00a01111"]),
+        ("amex 3782.822463.10005 exp 04/28", ["3782.822463.10005"]),
+        ("Amex 3782 8224 6310 005", ["3782 8224 6310 005"]),
+        ("diners 3056 930902 5904", ["3056 930902 5904"]),
+        ("Maestro 6759 6498 2643 8453", ["6759 6498 2643 8453"]),
+        ('{"pan":"5555555555554444","exp":"12/27","cvv":"123"}', ["5555555555554444"]),
+        ("POST /pay?card=4111111111111111&exp=1227", ["4111111111111111"]),
+        ("body: card=4111+1111+1111+1111&exp=12%2F27", ["4111+1111+1111+1111"]),  # form-encoded spaces
+        ("cc,exp,cvv\n4111111111111111,12/27,123\n", ["4111111111111111"]),
+        ("4111111111111111|12|2027|123", ["4111111111111111"]),
+        ('{"msg":"charge failed:\\n4111111111111111"}', ["4111111111111111"]),
+        ("card ending in 4242, full number 4242424242424242", ["4242424242424242"]),
+        ("card 4111–1111–1111–1111 (pasted from a Word file)", ["4111–1111–1111–1111"]),
+        ("carte 4111\u202f1111\u202f1111\u202f1111", ["4111\u202f1111\u202f1111\u202f1111"]),
+        # IBANs: any case, dashes, odd groups, a spaced country code, wrapped over two lines, more countries.
+        ("iban: de89370400440532013000 thanks", ["de89370400440532013000"]),
+        ("iban gb82 west 1234 5698 7654 32", ["gb82 west 1234 5698 7654 32"]),
+        ("IBAN DE89-3704-0044-0532-0130-00", ["DE89-3704-0044-0532-0130-00"]),
+        ("IBAN DE89.3704.0044.0532.0130.00", ["DE89.3704.0044.0532.0130.00"]),
+        ('{"iban": "DE00 1234 5678 9012 3456 78"}', ["DE00 1234 5678 9012 3456 78"]),  # labelled: a typo is still one
+        ("IBAN DE 89 3704 0044 0532 0130 00", ["DE 89 3704 0044 0532 0130 00"]),
+        ("IBAN DE8937 040044 053201 3000", ["DE8937 040044 053201 3000"]),
+        ("Please pay to IBAN: DE89 3704 0044\n0532 0130 00\nThanks", ["DE89 3704 0044\n0532 0130 00"]),
+        ("Saudi IBAN SA03 8000 0000 6080 1016 7519", ["SA03 8000 0000 6080 1016 7519"]),
+        ("Russian IBAN RU0204452560040702810412345678901", ["RU0204452560040702810412345678901"]),
+        # Account numbers: labels in prose, keys, markup and other languages.
+        ("account number 12345678 for payroll", ["12345678"]),
+        ("please refund to account 12345678", ["12345678"]),
+        ("send it to account 55779911, sort code 20-00-00", ["55779911", "20-00-00"]),
+        ('{"account": "12345678", "routing": "021000021"}', ["12345678", "021000021"]),
+        ("Acct #: 12345678 is closed", ["12345678"]),
+        ("acc. no. 12345678 at Barclays", ["12345678"]),
+        ("account_number=000123456789", ["000123456789"]),
+        ('"acctNo": "4839201176"', ["4839201176"]),
+        ("bankAccountNumber: 12345678", ["12345678"]),
+        ("<AccountNumber>12345678</AccountNumber>", ["12345678"]),
+        ("**Account number:** 12345678", ["12345678"]),
+        ("| Account no | 12345678 |", ["12345678"]),
+        ("Beneficiary account 0012345678, please confirm", ["0012345678"]),
+        ("A/C No. 50100012345678", ["50100012345678"]),
+        ("Kontonummer: 1234567890", ["1234567890"]),
+        ("Konto-Nr. 0532013000", ["0532013000"]),
+        ("numéro de compte : 00012345678", ["00012345678"]),
+        ("número de cuenta 0049 1500 0512 3456", ["0049 1500 0512 3456"]),
+        ("conto corrente n. 000012345678", ["000012345678"]),
+        ("rekeningnummer 0417164300", ["0417164300"]),
+        ("nr rachunku 61 1090 1014 0000 0712 1981 2874", ["61 1090 1014 0000 0712 1981 2874"]),
+        ("Číslo účtu: 19-2000145399/0800", ["19-2000145399/0800"]),
+        ("kontonummer 1234.56.78903", ["1234.56.78903"]),
+        ("р/с 40702810900000012345", ["40702810900000012345"]),
+        ("口座番号：1234567", ["1234567"]),
+        ("Bankverbindung: BLZ 370 400 44, Kto. 532013000", ["370 400 44", "532013000"]),
+        # Routing and branch codes, alone and paired with the account.
+        ("routing_number: 021000021", ["021000021"]),
+        ("ABA# 021000021", ["021000021"]),
+        ("ABA 123456789, RTN: 987654321", ["123456789", "987654321"]),  # labelled outright: no checksum asked
+        ("routing number 123456789", ["123456789"]),  # labelled outright: no checksum asked
+        ("Sort code: 20-00-00, Account: 55779911 (payroll)", ["20-00-00", "55779911"]),
+        ("BSB 062-000 Account 12345678", ["062-000", "12345678"]),
+        ("BSB: 062000, acc no 1234 5678", ["062000", "1234 5678"]),
+        ("transit 12345, institution 003, account 1234567", ["12345", "003", "1234567"]),
+        ("IFSC: HDFC0001234, A/c No. 50100012345678", ["HDFC0001234", "50100012345678"]),
+        ("routing/account: 021000021 / 483920117652", ["021000021", "483920117652"]),
+        ("BSB/Acc 062-000 / 12345678", ["062-000", "12345678"]),
+        ("account number 62001234567, branch code 250655", ["62001234567", "250655"]),
+    ],
+)
+def test_it_finds_financial_data_as_real_traffic_writes_it(text, expected):
+    assert found(text, "financial") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("name,account_number,routing_number\nAna Lima,12345678,021000021\nBo Chen,87654321,026009593\n",
+         ["12345678", "021000021", "87654321", "026009593"]),
+        ("| Name | Account Number | Sort Code |\n|---|---|---|\n| Ana | 55779911 | 20-00-00 |\n", ["55779911", "20-00-00"]),
+        ('id\tname\tacct_no\n1\tAna\t"000123456789"\n', ["000123456789"]),
+    ],
+)
+def test_it_finds_bank_numbers_under_table_headers(text, expected):
+    assert found(text, "financial") == expected
+
+
+def test_tables_without_bank_headers_stay_clean():
+    text = "account,plan,sort\n123456789012,pro,1\n210987654321,free,2\n"  # cloud account ids, a sort order
+    assert found(text, "financial") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 4111 1111 1111 1112 shipped",  # fails Luhn
+        "ticket 2024 1234 5678 9012 3456 and rows 4111 1111 1111 1111 1111 2222 3333",  # tables of 4-digit groups
+        "uuid 123e4567-e89b-12d3-a456-426614174000, ts 1700000000000 and 1700000000000000",
+        "version 4.1.11.1111, sha 4111111111111111abc, Build 20240115.4111111111111111",
+        "Order id: ORD-4111111111111111 and invoice 5555555555554444-01",
+        "coordinates 4111.1111, 1111.1111; digits 0000-0000-0000-0000",
+        "is 12 the answer to 42 of 7 questions? NO 12 3456 7890 1",  # two letters and digits, no valid IBAN
+        "AWS account 123456789012; user account 12345678 suspended; account id 1234567890",
+        "transit time 12345 ms; institution 003 students; sort: 1; routing key 123456789",
+        "git branch code review 123456; from 2024–2025, pages 1/2/3",
+        "Konto 123 gesperrt; the conta 2024 result; bank holiday 2024-12-25",
+        "call +1 415 555 2671 or +44 20 7946 0958",
+        "DE00 1234 5678 9012 3456 78 fails mod-97 and carries no IBAN label",
+        "database account 12345678 is separate; reach each account 87654321 over wireless; parcel in transit",
+        "счёт на оплату № 1234567 от 12.03.2026; QQ账号 12345678",  # an invoice number, a chat login
+    ],
+)
+def test_financial_hard_negatives_stay_clean(text):
+    assert found(text, "financial") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("Hi Priya,\ncan you look at the failing build?", ["Priya"]),
         ("Thanks,\nMateo Fernández", ["Mateo Fernández"]),
         ("Dr. Okonkwo asked for the export; Ms. Nguyen approved it.", ["Okonkwo", "Nguyen"]),
@@ -116,6 +237,7 @@ def test_it_finds_names_in_context(text, expected):
         "Dear Customer, your Order has shipped. Best Regards, The Acme Store Team",
         "Hi team, the Oracle Database migration is done. Thanks, DevOps",
         "Morgan Stanley and Goldman Sachs both use Hamilton Beach blenders.",
+        "Can you ping Airflow, cc Tableau and ask ServiceNow whether the sync finished?",
         "Die Datenbank Verbindung ist fehlgeschlagen. Bitte Zugangsdaten prüfen.",
         "## Configuring Webhook Endpoints\nSee Advanced Topics.",
         '"author": "Acme Frontend Guild", "contact": "Support Bot"',
@@ -173,6 +295,12 @@ def test_overlapping_entities_keep_the_specific_type():
         "name: " * 16_000,
         "A" * 100_000,
         "name,email\n" + "John Smith,j@x.io\n" * 5_000,
+        "1111 " * 20_000,
+        "4111/" * 20_000,
+        "DE89\n" * 20_000,
+        "account number 123456 " * 4_500,
+        "sort code 12-34-56 " * 5_000,
+        "Konto 1 " * 12_500,
     ],
 )
 def test_hostile_input_finishes_fast(hostile):
