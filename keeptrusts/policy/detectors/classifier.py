@@ -78,10 +78,14 @@ def features(text: str) -> dict[str, int]:
     return counts
 
 
+# A text with fewer features than this is scaled as if it had this many: "Hello" or "ok" carries too
+# little evidence to be judged, and unscaled its few features would weigh like a whole sentence's.
+FEWEST_FEATURES = 150  # about a ten-word sentence
+
+
 def scale(counts: dict[str, int]) -> float:
     """1/√(number of features): a long window's features weigh less each, a short one's more."""
-    total = sum(counts.values())
-    return 1.0 / math.sqrt(total) if total else 0.0
+    return 1.0 / math.sqrt(max(sum(counts.values()), FEWEST_FEATURES))
 
 
 # A passage between quote marks on one line: what a text quotes rather than says.
@@ -156,7 +160,7 @@ class Models:
         rows.extend(vector for vector in map(bigrams.get, pairs) if vector is not None)
         if not rows:
             return self.bias
-        factor = 1.0 / math.sqrt(total)
+        factor = 1.0 / math.sqrt(max(total, FEWEST_FEATURES))
         # fsum is exact, so the result does not depend on the order a set yields the words in
         # (which changes with each process's string hashing).
         return tuple(b + factor * s for b, s in zip(self.bias, map(math.fsum, zip(*rows))))

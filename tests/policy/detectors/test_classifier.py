@@ -92,6 +92,15 @@ def test_low_scores_count_as_zero_so_clean_text_has_no_reason():
     assert injection.detect("Write a haiku about Kubernetes.").reasons == []
 
 
+@pytest.mark.parametrize("text", ["Hello", "ok", "Hi", "yes", "Thanks!", "Hello there", "test", "?"])
+def test_a_greeting_or_one_word_message_passes(text):
+    """A few words weigh as if in a ten-word sentence: the seed guide's first request ("Hello") passes.
+    (Greetings open many jailbreaks in the training data, so "Hello" still scores ~0.26.)"""
+    assert max(classifier.scores(text).values()) < 0.3
+    assert injection.detect(text).score < injection.DEFAULT_THRESHOLD
+    assert content.detect(text, frozenset(content.CATEGORIES)).score == 0.0
+
+
 def test_empty_and_symbol_only_text_score_at_the_bias():
     for text in ("", "   \n\t", "{}[]()<>!?", "\u200b\u200b"):
         scores = classifier.scores(text)
