@@ -130,8 +130,8 @@ class MultiTurn:
             self.history.append({"role": "assistant", "content": json.loads(raw)["choices"][0]["message"]["content"]})
 
 
-def spawn(args: list[str], env: dict | None = None) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+def spawn(args: list[str], env: dict | None = None, cwd: Path = REPO) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             env=dict(os.environ, **(env or {})))
     line = proc.stdout.readline()
     match = re.search(r"listening on http://[\d.]+:(\d+)", line)
@@ -139,6 +139,24 @@ def spawn(args: list[str], env: dict | None = None) -> tuple[subprocess.Popen, i
         proc.kill()
         raise SystemExit(f"{args[:4]} did not start: {line!r}")
     return proc, int(match.group(1))
+
+
+KT = [sys.executable, "-m", "keeptrusts.cli"]
+
+
+def start_mock() -> tuple[Path, subprocess.Popen, str]:
+    """uvloop for the load generator, a scratch directory with the bench key, and `kt mock-upstream`:
+    (scratch directory, mock process, upstream base URL)."""
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    tmp = Path(tempfile.mkdtemp(prefix="kt-bench-"))
+    (tmp / "keys.yaml").write_text(f"keys:\n  - {{key: {KEY}, user: bench@example.com, team: platform}}\n")
+    mock, mock_port = spawn(KT + ["mock-upstream", "--port", "0"])
+    return tmp, mock, f"http://127.0.0.1:{mock_port}/v1"
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -266,18 +284,8 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=10, help="questions per chat in the multi-turn rows")
     parser.add_argument("--skip-extra-rows", action="store_true", help="only the issue's configuration (no unique/multi-turn rows)")
     args = parser.parse_args()
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:
-        pass
-
-    tmp = Path(tempfile.mkdtemp(prefix="kt-bench-"))
-    (tmp / "keys.yaml").write_text(f"keys:\n  - {{key: {KEY}, user: bench@example.com, team: platform}}\n")
-    kt = [sys.executable, "-m", "keeptrusts.cli"]
-    mock, mock_port = spawn(kt + ["mock-upstream", "--port", "0"])
-    upstream = f"http://127.0.0.1:{mock_port}/v1"
+    tmp, mock, upstream = start_mock()
+    kt = KT
     bare, bare_port = spawn([sys.executable, "bench/bare_proxy.py", "--upstream", upstream, "--workers", str(args.workers)])
     gateway_cmd = kt + ["gateway", "run", "--policy-config", args.policy, "--port", "0", "--host", "127.0.0.1", "--upstream", upstream,
                         "--keys-file", str(tmp / "keys.yaml"), "--events-file", str(tmp / "events.jsonl"), "--workers", str(args.workers),

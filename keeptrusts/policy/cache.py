@@ -60,6 +60,11 @@ class DetectionCache:
 
     def result(self, key: Hashable, compute: Callable[[], DetectorResult]) -> DetectorResult:
         """The remembered result for `key`, or `compute()` remembered. An exception is not remembered."""
+        found = self.lookup(key)
+        return found if found is not None else self.store(key, compute())
+
+    def lookup(self, key: Hashable) -> DetectorResult | None:
+        """The remembered result for `key` (a hit), or None (a miss: `store` the computed result)."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
@@ -67,7 +72,9 @@ class DetectionCache:
                 self.hits += 1
                 return entry[0]
             self.misses += 1
-        found = compute()
+        return None
+
+    def store(self, key: Hashable, found: DetectorResult) -> DetectorResult:
         weight = 1 + len(found.spans)
         with self._lock:
             if key not in self._entries and weight <= self.max_weight:

@@ -11,7 +11,7 @@ import importlib
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any, Callable
 
 from keeptrusts import wire
@@ -90,6 +90,28 @@ class Detectors:
             return function(text, *arguments)
         key = (phase, kind, arguments, digest() if digest is not None else text_digest(text))
         return cache.result(key, lambda: function(text, *arguments))
+
+    def detect_each(self, kind: str, pieces: "_Pieces", indexes, arguments: tuple, *, phase: str) -> list[tuple[int, DetectorResult]]:
+        """`detect` on each piece at `indexes`, as (the piece's offset in the joined text, its result). A long
+        conversation is mostly cache hits, so the set-up is done once per policy, not once per message."""
+        function = self.get(kind)
+        cache = self.cache
+        texts, starts = pieces.texts, pieces.starts
+        if cache is None or phase != "input" or cache.max_entries <= 0:
+            return [(starts[i], function(texts[i], *arguments)) for i in indexes]
+        longest = cache.max_text_chars
+        found = []
+        for i in indexes:
+            text = texts[i]
+            if len(text) > longest:
+                found.append((starts[i], function(text, *arguments)))
+                continue
+            key = (phase, kind, arguments, pieces.digest(i))
+            result = cache.lookup(key)
+            if result is None:
+                result = cache.store(key, function(text, *arguments))
+            found.append((starts[i], result))
+        return found
 
 
 DEFAULT_DETECTORS = Detectors()
@@ -296,11 +318,7 @@ class PolicySet:
         """The policy's detector on each piece it reads (each message on its own), merged over the joined text."""
         kind, arguments = self._detector_calls.get(id(policy)) or _detector_call(policy)
         indexes = pieces.untrusted_indexes() if policy.type == "prompt-injection" else range(len(pieces.texts))
-        found = []
-        for i in indexes:
-            found.append((pieces.starts[i], self.detectors.detect(kind, pieces.texts[i], arguments, phase=phase,
-                                                                  digest=partial(pieces.digest, i))))
-        return merge_results(found)
+        return merge_results(self.detectors.detect_each(kind, pieces, indexes, arguments, phase=phase))
 
     def _decide(self, phase: str, pieces: "_Pieces", results: list[PolicyResult], placeholders: Placeholders) -> Decision:
         to_redact = [s for r in results if r.action == "redact" for s in r.spans]
@@ -360,16 +378,19 @@ def merge_results(found: list[tuple[int, DetectorResult]]) -> DetectorResult:
         return found[0][1]
     if not found:
         return DetectorResult()
+    # Most pieces of a conversation found nothing: only those with spans, scores or reasons are walked.
     spans = [span if offset == 0 else Span(span.start + offset, span.end + offset, span.type, span.score)
-             for offset, result in found for span in result.spans]
+             for offset, result in found if result.spans for span in result.spans]
     scores: dict[str, float] = {}
     for _, result in found:
-        for name, value in result.scores.items():
-            if value > scores.get(name, float("-inf")):
-                scores[name] = value
-    ranked = sorted((result for _, result in found), key=lambda result: -result.score)
+        if result.scores:
+            for name, value in result.scores.items():
+                if value > scores.get(name, float("-inf")):
+                    scores[name] = value
+    # Reasons from the highest-scoring piece down (a stable sort: ties keep message order).
+    ranked = sorted((result for _, result in found if result.reasons), key=lambda result: -result.score)
     reasons = list(dict.fromkeys(reason for result in ranked for reason in result.reasons))
-    return DetectorResult(spans=spans, score=ranked[0].score, scores=scores, reasons=reasons)
+    return DetectorResult(spans=spans, score=max(result.score for _, result in found), scores=scores, reasons=reasons)
 
 
 def _span_findings(spans) -> dict[str, int]:
