@@ -153,3 +153,29 @@ def test_scoring_adds_up_the_training_features():
     expected = data["bias"][k] + classifier.scale(counts) * sum(
         n * data["features"][f][k] for f, n in counts.items() if f in data["features"])
     assert m.logits(text)[k] == pytest.approx(expected, abs=1e-9)
+
+
+SHORT_BENIGN = [
+    "Hello", "Hello, can you help me?", "Hi!", "Thanks, that worked", "hello, quick question about git rebase",
+    "Can you help me?", "Answer in French.", "Be concise.", "Start over.", "Try again, that didn't compile.",
+    "Bonjour, pouvez-vous m'aider ?", "Hola, ¿me ayudas con una fórmula de Excel?", "Danke, das hat geklappt!",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_BENIGN)
+def test_greetings_thanks_and_steering_score_low(text):
+    """Greetings open many jailbreaks in the training data; the model must not learn "Hello" as an attack."""
+    scores = classifier.scores(text)
+    assert max(scores.values()) < classifier.COUNTED_FROM, scores
+
+
+def test_the_strict_template_lets_short_prompts_through_and_still_blocks_an_attack():
+    """strict-data-protection blocks injection from 0.4: a greeting must stay well under it."""
+    from keeptrusts.policy.evaluate import PolicySet
+
+    yaml = resources.files("keeptrusts.data").joinpath("templates/strict-data-protection.yaml").read_text()
+    strict = PolicySet.from_yaml(yaml)
+    for text in SHORT_BENIGN:
+        decision = strict.evaluate_input([{"role": "user", "content": text}])
+        assert not decision.blocked, (text, decision.blocked_by)
+    assert strict.evaluate_input([{"role": "user", "content": ATTACK}]).blocked
