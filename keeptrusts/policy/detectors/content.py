@@ -607,7 +607,9 @@ _PROTECTIVE_PURPOSE = re.compile(
     r"\bso (?:that )?(?:we|i|our \w+(?: \w+)?|they|staff|users|people|employees|customers|parents|the team) (?:can|could|will|know how to) "
     r"(?:spot|detect|recogni[sz]e|prevent|avoid|catch|identify|protect|defend|block|stop)\b"
     r"|\b(?:to|can we|do we|should we|could we|how (?:do|can|should) (?:we|i)) (?:protect|defend|safeguard|guard) (?:against|from|ourselves|our|us|them|the)\b"
-    r"|\b(?:to|how (?:do|can|should|does|do) (?:we|i|they|\w+s)) (?:prevent|detect|spot|recogni[sz]e|identify|mitigate)\b")
+    r"|\b(?:to|how (?:do|can|should|does|do) (?:we|i|they|\w+s)) (?:prevent|detect|spot|recogni[sz]e|identify|mitigate)\b"
+    # Preparedness: a drill rehearses the response to violence, it does not plan it.
+    r"|\b(?:lockdown|fire|evacuation|safety|emergency|earthquake|shelter[- ]in[- ]place|active[- ]shooter) drills?\b")
 
 
 def classifier_view(text: str, lowered: str | None = None) -> str:

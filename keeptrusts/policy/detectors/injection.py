@@ -946,6 +946,8 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
     if reason == "system_prompt_extraction" and not quoted and "your" not in text[start:end].lower() and _OWN_PROMPT.search(text, max(0, start - 120), min(len(text), end + 80)):
         return 0.35  # "how do I print the system prompt my agent sends": the developer's own prompt
     imperative = _is_imperative(lead)
+    if reason == "instruction_override" and _OWN_WORDS.search(text, start, end) and _ABOUT_A_TOPIC.match(text, end):
+        return 0.35  # "disregard what I said about Angular": the user corrects their own topic, not the rules
     if reason == "instruction_override" and not quoted and not imperative and _OVERRIDE_START.match(text, start):
         # "why does the model ignore the system message" describes, "ignore the system message" commands.
         return 0.35 if _DESCRIPTIVE_LEAD.search(lead) else 0.6
@@ -961,8 +963,12 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
 
 
 _OWN_PROMPT = re.compile(
-    r"\b(?:my|our)\s+(?:\w+\s+){0,2}?(?:app|application|agent|bot|chatbot|chain|code|service|project|pipeline|script|assistant|llm|model|backend|server|api|program|flask|django|fastapi|langchain|tool|sdk|client)\b"
+    r"\b(?:my|our)\s+(?:\w+\s+){0,2}?(?:app|application|agent|bot|chatbot|chain|code|service|project|pipeline|script|assistant|llm|model|backend|server|api|program|flask|django|fastapi|langchain|tool|sdk|client|repo|repository)\b"
+    # Asking for a system prompt to be written is authoring one, not extracting the model's.
+    r"|\b(?:write|draft|design|create|writing|drafting|designing)\s+(?:me\s+)?(?:a|an|the|our)\s+(?:new\s+)?system[ _-]?(?:prompt|message)\b"
     r"|\bsystem[ _-]?(?:prompt|message)s?\s+(?:variable|var|string|template|file|field|param(?:eter)?|constant|const|env|setting|key|attribute|value|object|argument|arg)\b", re.I)
+_OWN_WORDS = re.compile(r"\bi (?:said|wrote|asked)$", re.I)
+_ABOUT_A_TOPIC = re.compile(r"\s+about\s+(?!(?:the |your |any |all |those |these )?(?:rules|instructions|guidelines|restrictions|system|prompt|safety|filters?|limits)\b)", re.I)
 _QUESTION_LEAD = re.compile(r"(?:what|why|how|is|are|does|do|can|could|should|when|where|which|who)\b")
 
 
