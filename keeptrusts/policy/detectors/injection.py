@@ -772,6 +772,12 @@ _DEFENSIVE_INTL = re.compile(
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’](?=[^\W\d_])")  # "don't", "bot's": not a quote mark
 
 
+@functools.lru_cache(maxsize=4)
+def _without_apostrophes(text: str) -> str:
+    """The text with apostrophes inside words blanked (same length), computed once per text."""
+    return _APOSTROPHE.sub("_", text) if "'" in text or "’" in text else text
+
+
 def _quote_open(text: str, start: int, end: int) -> int:
     """Where the quotation around the span opens (its opening mark's index), or -1 when it is not quoted.
 
@@ -784,8 +790,9 @@ def _quote_open(text: str, start: int, end: int) -> int:
         start += 1  # a match that begins on the opening mark ("'AI: disregard …")
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    before = _APOSTROPHE.sub("_", text[line_start:start])
-    after = _APOSTROPHE.sub("_", text[end : line_end if line_end != -1 else len(text)])
+    plain = _without_apostrophes(text)
+    before = plain[line_start:start]
+    after = plain[end : line_end if line_end != -1 else len(text)]
     head = text[:start]
     if "```" in head and head.count("```") % 2 == 1:
         return head.rfind("```")
