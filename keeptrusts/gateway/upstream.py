@@ -14,6 +14,7 @@ import aiohttp
 from yarl import URL
 
 from keeptrusts import __version__
+from keeptrusts.gateway import http1
 
 CONNECT_TIMEOUT = 10.0
 RETRIES = 2
@@ -42,11 +43,15 @@ class Upstream:
         if api_key:
             self._headers["Authorization"] = f"Bearer {api_key}"
         self._urls: dict[str, URL] = {}
+        self.read_timeout = min(self.timeout, 300)
+        # Non-streaming calls (most of the traffic) go through the small HTTP/1.1 client; streams through aiohttp's.
+        self.client = http1.Client(self.base_url, self._headers, total_timeout=self.timeout, read_timeout=self.read_timeout,
+                                   connect_timeout=CONNECT_TIMEOUT)
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=30, enable_cleanup_closed=True)
         # Reading a streamed answer may pause between tokens; sock_read bounds each pause, total the whole call.
-        timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=CONNECT_TIMEOUT, sock_read=min(self.timeout, 300))
+        timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=CONNECT_TIMEOUT, sock_read=self.read_timeout)
         # No cookie jar: cookies an upstream sets (e.g. a CDN's) must not pass from one user's call to the next,
         # and a jar with cookies is matched against every request.
         self.session = aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=True,
@@ -61,8 +66,30 @@ class Upstream:
             url = self._urls[path] = URL(self.base_url + path)
         return url
 
-    async def post(self, path: str, body: bytes) -> aiohttp.ClientResponse:
-        """POST and return the response with headers read (the body is the caller's to read)."""
+    async def post(self, path: str, body: bytes, *, stream: bool = False):
+        """POST and return the response with headers read (the body is the caller's to read: `read()` then
+        `release()`; a stream's lines from `content`). Only failures before the upstream answered are retried."""
+        if stream:
+            return await self._post_stream(path, body)
+        for attempt in range(RETRIES + 1):
+            try:
+                response = await self.client.post(path, body)
+                self.last_ok, self.last_error = time.time(), None
+                return response
+            except asyncio.TimeoutError:  # before OSError, of which it is a subclass
+                self.last_error = "timeout"
+                raise UpstreamTimeout(f"the upstream LLM at {self.base_url} did not answer within {self.timeout:g} s") from None
+            except (OSError, http1.Disconnected) as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                if attempt == RETRIES:
+                    raise UpstreamUnavailable(f"cannot reach the upstream LLM at {self.base_url} ({exc})") from None
+                await asyncio.sleep(0.05 * (attempt + 1))
+            except http1.ProtocolError as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                raise UpstreamUnavailable(f"the upstream LLM at {self.base_url} failed: {exc}") from None
+        raise AssertionError("unreachable")
+
+    async def _post_stream(self, path: str, body: bytes) -> aiohttp.ClientResponse:
         url = self.url(path)
         for attempt in range(RETRIES + 1):
             try:
@@ -112,5 +139,6 @@ class Upstream:
                 "error": self.last_error}
 
     async def close(self) -> None:
+        await self.client.close()
         if self.session:
             await self.session.close()
