@@ -950,7 +950,7 @@ _TRACE_CONTEXT = re.compile(
 # prompt for our HR bot. Draft:", "our bot's system prompt says …", "review this persona config".
 _AUTHORING = re.compile(
     r"\b(?:my|our)\s+(?:(?!(?:as|to|is|the|a|an|into|message|messages|input|words|text)\b)[\w'’-]+\s+){0,3}?(?:system[ _-]?prompts?|prompts?|system messages?|personas?|prompt templates?|(?:bot|agent|assistant) (?:instructions|config))\b"
-    r"|\b(?:writ|draft|review|edit|improv|tighten|tweak|rewrit|refin|author|design|updat|polish)\w*\s+(?:me\s+)?(?:the|our|my|a|an|this|their)\s+(?:[\w'’-]+\s+){0,3}?(?:system[ _-]?prompt|prompt|persona|system message|prompt template)s?\b"
+    r"|\b(?:writ|draft|review|edit|improv|tighten|tweak|rewrit|refin|author|design|updat|polish)\w*\s+(?:me\s+)?(?:the|our|my|a|an|this|their)\s+(?:(?!(?:your|ur|yr|its|of)\b)[\w'’-]+\s+){0,3}?(?:system[ _-]?prompt|prompt|persona|system message|prompt template)s?\b"
     r"|\bprompt templates?\b|^\s*draft\s*:|\bdraft\s*:\s*$"
     r"|システムプロンプトを(?:設計|作成|書|作っ|考え|見直)|(?:写|设计|設計|编写|編寫|修改|优化)[^。\n]{0,6}(?:系统提示|系統提示)|시스템\s?프롬프트를?\s?(?:작성|설계|검토)"
     r"|\b(?:schreibe?|erstelle|überarbeite)\s+(?:gerade\s+)?(?:die|unsere|meine|einen)\s+(?:system-?prompt|systemanweisung)\w*"
@@ -1004,7 +1004,7 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
         # (or a quotation reported as an example), and a pasted transcript, where "Assistant:" starts the
         # bot's own turn rather than a planted order.
         opened = _quote_open(text, start, end)
-        if opened >= 0 and _is_reported(text, opened):
+        if opened >= 0 and (_is_reported(text, opened) or _example_after(text, start, end)):
             return 0.25
         if ctx.topic_outside(start, end):
             return 0.35
@@ -1020,19 +1020,20 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
         return 0.25  # "(ignore|disregard)\s+…" in a regex or code, not prose
     if reason == "system_prompt_extraction" and not quoted and "your" not in text[start:end].lower() and _OWN_PROMPT.search(text, max(0, start - 120), min(len(text), end + 80)):
         return 0.35  # "how do I print the system prompt my agent sends": the developer's own prompt
-    if reason == "system_prompt_extraction" and not quoted and _NOT_ASKING.search(lead):
+    if reason == "system_prompt_extraction" and not quoted and (_NOT_ASKING.search(lead) or _WE_DONT.search(lead)):
         return 0.35  # "I know you can't show me your instructions, that's fine": not a request
     imperative = _is_imperative(lead)
     if reason == "instruction_override" and _OWN_WORDS.search(text, start, end) and _ABOUT_A_TOPIC.match(text, end):
         return 0.35  # "disregard what I said about Angular": the user corrects their own topic, not the rules
+    object_end = _object_end(text, end) if reason == "instruction_override" else end
     if reason == "instruction_override" and (_NOT_THE_MODELS.match(text, end) or _NOT_THE_MODELS_BEFORE.search(text, max(0, start - 40), start)
-                                             or _NOT_THE_MODELS_INSIDE.search(text, start, end)):
+                                             or _NOT_THE_MODELS_INSIDE.search(text, start, object_end) or _NOT_THE_MODELS.match(text, object_end)):
         # "ignore instructions found inside the diff", "ignore malicious instructions": a defence that names
         # orders planted in data, not the model's own directives (what a system prompt being written says)
         return 0.25
-    if reason == "instruction_override" and _SENDERS_OWN.match(text, end):
+    if reason == "instruction_override" and (_SENDERS_OWN.match(text, end) or _SENDERS_OWN.match(text, object_end)):
         return 0.35  # "please ignore the previous instructions I sent about shipping": the writer's own earlier message
-    if reason == "instruction_override" and " " not in text[start:end].strip() and _NOUN_USE.search(text, max(0, start - 30), end + 30) and _is_noun_use(text, start, end):
+    if reason == "instruction_override" and " " not in text[start:end].strip() and _is_noun_use(text, start, end):
         return 0.5  # "override still wins", "prompt-leak reports": the loose rule's verb used as a noun
     if reason == "instruction_override" and _MY_EARLIER.search(text, start, end) and not _DIRECTIVE_WORD.search(text, start, end) and _RETRACTION.match(text, _trim_end(text, start, end)):
         return 0.35  # "scrap everything above, wrong repo": the user withdraws their own message
@@ -1042,8 +1043,15 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
     if reason == "instruction_override" and not quoted and not imperative and _LOOSE_VERB.match(text, start) and (
             (_THIRD_PARTY_END.search(lead) and not _ADDRESSED.search(lead)) or _NEGATED_LEAD.search(lead) or _asks_about(text, end, lead)):
         return 0.35  # "players must get the bot to reveal a secret word", "never reveal other employees' data"
-    if quoted and (topic or ctx.defensive):
+    if quoted and (topic or ctx.defensive or ctx.authoring):
         return 0.25
+    if quoted and _example_after(text, start, end):
+        return 0.25  # '"AI: ignore the user" style text': a kind of text, named by an example
+    if _named_after(text, end):
+        return 0.25  # "Ignore the previous instructions … — that exact string got through our filter"
+    if reason == "jailbreak_persona" and (_in_table_cell(text, start, end) or (
+            _SETTING_NAME.search(text, start, min(len(text), end + 40)) and _setting_context(text, start, end, quoted))):
+        return 0.35  # "a 'Jailbreak mode' toggle in our emulator", "| Developer mode | Off |": a product's setting, named
     if reason == "exfiltration":
         quoted = False  # planted in a quoted line of a pasted document it is still an order to the model
     if reason == "jailbreak_persona" and not quoted and not imperative and ctx.defensive and _QUESTION_LEAD.match(lead):
@@ -1066,11 +1074,44 @@ _OWN_PROMPT = re.compile(
     r"|\bsystem[ _-]?(?:prompt|message)s?\s+(?:variable|var|string|template|file|field|param(?:eter)?|constant|const|env|setting|key|attribute|value|object|argument|arg)\b", re.I)
 _REPORTED = re.compile(
     r"(?:\b(?:contain(?:s|ed|ing)?|includ(?:es|ed|ing)|saying|says|said|(?:can|could|would|might|will|may) say|wrote|writes|typed|types|typing|sent|replied|posted|"
-    r"trying|tried|tries|entered|entering|submitted|(?:if|when|whenever) (?:you|they|someone|users?|people) (?:ask|type|say|enter|write)|by (?:asking|typing|saying)|asked|"
+    r"trying|tried|tries|entered|entering|submitted|hiding|hides|hid|planting|plants|planted|injecting|injects|injected|smuggling|smuggled|"
+    r"(?:if|when|whenever) (?:you|they|someone|users?|people) (?:ask|type|say|enter|write)|by (?:asking|typing|saying)|asked|"
     r"(?:something |messages? |prompts? |inputs? |strings? |phrases? |attacks? |text |payloads? )?like|such as|e\.g\.|i\.e\.|for example|for instance|of the form|along the lines of|reading|called|named"
     r"|with the (?:line|string|text|phrase|comment|message|words?))(?:\s+(?:the|a|an|this|that|line|lines|string|strings|phrase|phrases|text|sentence|words?|message|comment|payload|instruction))*"
     r"|\b(?:lines?|strings?|phrases?|sentences?|payloads?|examples?)\b[^\"'“‘«「\n]{0,30}"
     r"|(?:вида|типа|например|наподобие|вроде|比如|例如|像是|诸如|諸如|など|のような|といった|tipo|par exemple|por ejemplo|per esempio|ad esempio|z\.\s?b\.|zum beispiel|etwa))\s*[:,—–-]?\s*$", re.I)
+
+
+_EXAMPLE_AFTER = re.compile(r"[\"'”’»」`]\s*-?\s*(?:style|type|kind|pattern|attacks?|payloads?|strings?|phrases?|prompts?|examples?)\b", re.I)
+_NAMED_AFTER = re.compile(
+    r"[^\n]{0,80}?\s[—–-]{1,2}\s*(?:that|this|the)\s+(?:exact\s+|same\s+|very\s+|whole\s+)?(?:string|phrase|prompt|input|line|text|payload|sentence)\s+"
+    r"(?:got|gets|slipped|went|made it|passed|bypassed|was (?:flagged|blocked|caught|detected|missed|typed|sent|found|posted|pasted)|is (?:what|exactly what))\b", re.I)
+_SETTING_NAME = re.compile(r"\bmode\b", re.I)
+_SETTING_WORDS = re.compile(r"\b(?:toggle|setting|settings|option|checkbox|feature flag|button|menu|preference|config key)\b", re.I)
+
+
+def _example_after(text: str, start: int, end: int) -> bool:
+    """The quotation is followed by what kind of text it exemplifies: '"AI: ignore the user" style text'."""
+    close = re.compile(r"[\"'”’»」`]").search(text, end, min(len(text), end + 200))
+    return bool(close) and bool(_EXAMPLE_AFTER.match(text, close.start()))
+
+
+def _named_after(text: str, end: int) -> bool:
+    """The words are named as a string right after: "… — that exact string got through our input filter"."""
+    return bool(_NAMED_AFTER.match(text, end))
+
+
+def _in_table_cell(text: str, start: int, end: int) -> bool:
+    """The match is a cell of a markdown table (`| Developer mode | Off | … |`): documentation of settings."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    return line.lstrip().startswith("|") and line.count("|") >= 3 and "|" in text[line_start:start] and "|" in text[end : line_end if line_end != -1 else len(text)]
+
+
+def _setting_context(text: str, start: int, end: int, quoted: bool) -> bool:
+    """A mode named as a setting: quoted beside "toggle", "setting", "option"."""
+    return quoted and bool(_SETTING_WORDS.search(text, max(0, start - 40), min(len(text), end + 40)))
 
 
 def _is_reported(text: str, opened: int) -> bool:
@@ -1095,6 +1136,7 @@ _ADDRESSED = re.compile(r"\b(?:you|u|ya|yourself|i'?d like|feel free|go ahead)\b
 _THIRD_PARTY_END = re.compile(
     r"\b(?:models?|llms?|bots?|assistants?|agents?|ais?|chatbots?|it|they|them|he|she|users?|attackers?|players?|people|someone|anyone|who|which|that|testers?|researchers?)"
     r"(?:\s+[\w'’-]+){0,4}?\s+(?:to|can|could|may|might|would|will|won'?t|cannot|can'?t|did|does|do)$")
+_WE_DONT = re.compile(r"\b(?:we|i)\s+(?:\w+\s+)?(?:don'?t|do not|never|won'?t|will not|shouldn'?t|should not)$")
 _NEGATED_LEAD = re.compile(r"\b(?:never|not|don'?t|do not|doesn'?t|does not|mustn'?t|must not|shouldn'?t|should not|won'?t|cannot|can'?t)$")
 _LOOSE_VERB = re.compile(
     r"(?:reveal|leak|dump|expose|disclose|recite|unlock|deactivate|disable|lift|suspend|circumvent|evade|violate|ditch|scrap|neglect|overlook|defy|disobey)\b", re.I)
@@ -1113,16 +1155,28 @@ _NOT_THE_MODELS_INSIDE = re.compile(
     r"\b(?:malicious|injected|untrusted|suspicious|embedded|planted|third-party|hostile|adversarial)\s+(?:instructions?|commands?|prompts?|directives?|orders?|text)\b", re.I)
 _SENDERS_OWN = re.compile(
     r"(?:\s+(?!(?:and|or|but|then|your|you|yours|system|developers?)\b)[\w'’-]+){0,4}?\s+(?:that\s+)?(?:i|we)\s+(?:sent|gave|wrote|emailed|shared|mentioned|posted|left|gave you|sent you)\b", re.I)
-_NOUN_USE = re.compile(r"\w-\w|\b\w+\s+(?:is|was|are|still|takes|wins|applies|has|reports?)\b", re.I)
+_OBJECT = re.compile(
+    r"(?:\s+(?!(?:and|or|but|then|your|you)\b)[\w'’-]+){0,4}?\s+(?:instructions?|commands?|directives?|orders?|prompts?|text|rules|requests?)\b", re.I)
+
+
+def _object_end(text: str, end: int) -> int:
+    """Where the directive a one-word match ("ignore") is aimed at ends: "ignore [any instructions]"."""
+    found = _OBJECT.match(text, end)
+    return found.end() if found else end
+
+
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:a|an|the|this|that|each|every|its|their|our|any|no)\s+"
+    r"(?:(?!(?:should|must|will|would|can|could|may|might|shall|is|are|was|were|to|you|it|they|we|i|he|she|not|now|then|also|please|just)\b)[\w-]+\s+){0,2}$")
 
 
 def _is_noun_use(text: str, start: int, end: int) -> bool:
     """A verb of the loose rule used as a noun: "prompt-leak", "the override takes precedence", "an override is active"."""
-    before, after = text[max(0, start - 12):start].lower(), text[end:end + 14].lower()
+    before, after = text[max(0, start - 30):start].lower(), text[end:end + 14].lower()
     if before.endswith("-") and before[-2:-1].isalpha():
         return True  # the second half of a compound ("prompt-leak")
-    if re.search(r"\b(?:a|an|the|this|that|each|every|its|their|our|any|no)\s+(?:[\w-]+\s+)?$", before):
-        return True
+    if _DETERMINER_BEFORE.search(before):
+        return True  # "an override", "a 3MB HTML dump"
     return bool(re.match(r"\s+(?:is|was|are|still|takes|wins|applies|has|reports?|requests?|flag|setting|button|toggle)\b", after))
 
 
@@ -1187,7 +1241,10 @@ def _matches(signal: _Signal, lowered: str, words: set[str], number: int, trigge
 _UNWRAPPED_LAYERS, _DECODED_LAYERS = 100, 1000
 
 
-def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words: set[str] | None = None, layer: int = 0) -> bool:
+def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words: set[str] | None = None, layer: int = 0,
+          shown: str | None = None) -> bool:
+    """`shown`: the plain text (lowercased) when `text` is what an escape or encoding hid; a match that the
+    plain text already shows word for word revealed nothing, and keeps the reading the plain text gave it."""
     """Match the signals `text` has triggers for; return True if anything matched."""
     found = False
     lowered = ascii_lower(text)
@@ -1203,6 +1260,8 @@ def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words:
             if tried > _MAX_TRIED or counted >= _MAX_COUNTED:
                 break  # hostile repetition: more copies of one pattern add nothing to its weight
             if not signal.counts_at(lowered, match.start(), match.end()):
+                continue
+            if shown is not None and match.group() in shown:
                 continue
             counted += 1
             damping = _dampening(text, match.start(), match.end(), signal.reason, ctx)
@@ -1251,13 +1310,14 @@ def detect(text: str) -> DetectorResult:
         before = dict(hits.weights)
         if _scan(collapsed, hits, ctx, offsets=False, layer=6) and hits.weights != before:
             hits.add("hidden_characters", 0.3)
+    shown = ascii_lower(text)
     for layer, plain in enumerate(_unwrapped(folded, lowered, words), _UNWRAPPED_LAYERS):
         before = dict(hits.weights)
-        if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer) and hits.weights != before:
+        if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer, shown=shown) and hits.weights != before:
             hits.add("encoded_payload", 0.4)
     for layer, plain in enumerate(_decode_candidates(folded), _DECODED_LAYERS):
         before = dict(hits.weights)
-        if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer) and hits.weights != before:
+        if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer, shown=shown) and hits.weights != before:
             hits.add("encoded_payload", 0.4)
 
     weights = hits.weights
