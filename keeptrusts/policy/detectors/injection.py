@@ -41,7 +41,7 @@ import unicodedata
 import urllib.parse
 
 from keeptrusts.policy.detectors import classifier
-from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern, words_of
+from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, Triggers, ascii_lower, lowercase_pattern, word_text, words_of
 from keeptrusts.policy.types import DetectorResult, Span
 
 DEFAULT_THRESHOLD = 0.5
@@ -141,9 +141,11 @@ def _unwrapped(text: str, lowered: str, words: set[str]) -> list[str]:
         variants.append(_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
     if "&#" in text and _HTML_ENTITY.search(text):
         variants.append(html.unescape(text))
-    if not _REVERSE_HINTS.isdisjoint(words) or any(t in lowered for t in _REVERSED_TRIGGERS):
+    # Letters-only needles of a long text are looked for among its distinct words (textscan.word_text).
+    letters = word_text(lowered) if len(lowered) >= WORD_TEXT_FROM else lowered
+    if not _REVERSE_HINTS.isdisjoint(words) or any(t in (letters if t.isalpha() else lowered) for t in _REVERSED_TRIGGERS):
         variants.append(text[::-1])
-    if any(h in lowered for h in _ROT13_HINTS):
+    if any(h in (letters if h.isalpha() else lowered) for h in _ROT13_HINTS):
         variants.append(codecs.decode(text, "rot13"))
     return [v for v in variants if v != text]
 

@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from keeptrusts.policy.detectors import pii_names_scripts
+from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, ascii_lower, haystack, word_text
 from keeptrusts.policy.types import Span
 
 _DATA = Path(__file__).resolve().parents[2] / "data" / "names"
@@ -583,6 +584,7 @@ _ASCII_KEY_HINTS = (
 _KEY_HINTS = _ASCII_KEY_HINTS + tuple(sorted(
     key for key in _GENERIC_NAME_KEYS | _PERSON_KEYS_INTL if not any(hint in key for hint in _ASCII_KEY_HINTS)
 ))
+_KEY_HINTS_ALPHA = tuple((hint, hint.isalpha()) for hint in _KEY_HINTS)
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -762,16 +764,21 @@ def _upper_label_spans(text: str) -> list[Span]:
 def find_names(text: str) -> list[Span]:
     structured: list[Span] = []
     lower = text.lower()
-    hints = [h for h in _KEY_HINTS if h in lower]
-    if hints:
-        structured = _key_value_spans(text, lower, hints) + _csv_spans(text)
+    # Keys need a separator and tables a line break: without either, no key hint can matter.
+    if "\n" in text or ":" in text or "=" in text or "：" in text:
+        # A long text's letters-only hints are looked for among its distinct words (textscan.word_text).
+        words = word_text(ascii_lower(text)) if len(text) >= WORD_TEXT_FROM and len(lower) == len(text) else None
+        hints = [h for h, alpha in _KEY_HINTS_ALPHA if h in haystack(lower, alpha, words)]
+        if hints:
+            structured = _key_value_spans(text, lower, hints) + _csv_spans(text)
     structured += _lowercase_greeting_spans(text, lower)
     if "@" in text:
         structured += _mention_spans(text)
     if ": " in text:
         structured += _upper_label_spans(text)
-    structured.sort(key=lambda s: (s.start, -s.end))
-    structured = [s for k, s in enumerate(structured) if k == 0 or s.start >= structured[k - 1].end]
+    if structured:
+        structured.sort(key=lambda s: (s.start, -s.end))
+        structured = [s for k, s in enumerate(structured) if k == 0 or s.start >= structured[k - 1].end]
     occupied = [(s.start, s.end) for s in structured]
     spans = structured + _sequence_spans(text, occupied)
     if pii_names_scripts.has_caseless_script(text):

@@ -188,6 +188,29 @@ WORDS = re.compile(r"[^\W\d_]+")
 _ASCII_WORDS = re.compile(r"[a-z]+")
 
 
+WORD_TEXT_FROM = 4096  # characters: from here on, letters-only needles are looked for in `word_text`
+_last_word_text: tuple[str, str] = ("", "")
+
+
+def word_text(lowered: str) -> str:
+    """The distinct words of lowercased text joined by spaces: a needle made only of letters
+    (`str.isalpha`) is in `lowered` exactly when it is in this string, which holds each word once —
+    a long text repeats its words, so looking for such needles here is cheaper. Remembered like
+    `words_of` (the word set is usually built already by a detector that read the text before)."""
+    global _last_word_text
+    last = _last_word_text
+    if last[0] is lowered:
+        return last[1]
+    joined = " ".join(words_of(lowered))
+    _last_word_text = (lowered, joined)
+    return joined
+
+
+def haystack(lowered: str, needle_is_alpha: bool, words: str | None) -> str:
+    """Where to look for a needle: `words` (a `word_text`) for a letters-only one when there is one."""
+    return words if needle_is_alpha and words is not None else lowered
+
+
 def words_of(lowered: str) -> frozenset[str]:
     """Distinct words of lowercased text (the ASCII pattern is several times faster when it applies)."""
     global _last_words
