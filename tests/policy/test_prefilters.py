@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from keeptrusts.policy import Detectors, PolicySet
-from keeptrusts.policy.detectors import injection, pii, pii_names, quality, secrets, textscan
+from keeptrusts.policy.detectors import injection, pii_names, quality, secrets, textscan
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -93,7 +93,7 @@ def test_a_secret_needle_is_found_whatever_its_rarest_character():
                 assert needle in secrets._needles_in(text if exact else text.lower(), groups)
 
 
-# Long texts (the shortcuts above take effect from WORD_TEXT_FROM characters or from dozens of numbers):
+# Long texts (the shortcuts below take effect from WORD_TEXT_FROM characters):
 # the labelled corpora, outside the evaluation-only set, joined a hundred rows at a time.
 LABELLED = [json.loads(line)["text"] for path in sorted(DATA.glob("*.jsonl")) + sorted(DATA.glob("train/*.jsonl"))
             for line in path.read_text().splitlines() if line.strip()]
@@ -101,10 +101,9 @@ LONG = ["\n\n".join(LABELLED[start:start + 100]) for start in range(0, len(LABEL
 
 
 def without_long_text_shortcuts(monkeypatch):
-    """Letters-only needles looked for in the text itself, every number's bank-word look made, nothing remembered."""
+    """Letters-only needles looked for in the text itself, nothing remembered."""
     for module in (pii_names, injection, secrets):
         monkeypatch.setattr(module, "WORD_TEXT_FROM", float("inf"))
-    monkeypatch.setattr(pii, "_bank_word_before_any", lambda text, runs: True)
     monkeypatch.setattr(textscan, "_MEMO_FROM", float("inf"))
 
 

@@ -142,7 +142,7 @@ def _unwrapped(text: str, lowered: str, words: set[str]) -> list[str]:
     if "&#" in text and _HTML_ENTITY.search(text):
         variants.append(html.unescape(text))
     # Letters-only needles of a long text are looked for among its distinct words (textscan.word_text).
-    letters = word_text(lowered) if len(lowered) >= WORD_TEXT_FROM else lowered
+    letters = (word_text(lowered) if len(lowered) >= WORD_TEXT_FROM else None) or lowered
     if not _REVERSE_HINTS.isdisjoint(words) or any(t in (letters if t.isalpha() else lowered) for t in _REVERSED_TRIGGERS):
         variants.append(text[::-1])
     if any(h in (letters if h.isalpha() else lowered) for h in _ROT13_HINTS):

@@ -487,24 +487,8 @@ def _has_any(low: str, words: tuple[str, ...]) -> bool:
     return any(word in low for word in words)
 
 
-def _bank_word_before_any(text: str, runs: list[tuple[int, int]]) -> bool:
-    """Whether a bank word may precede one of many numbers: one look in the stretches before them all,
-    merged (a superset of every number's own look), instead of one per number."""
-    regions: list[list[int]] = []
-    for s, e in runs:
-        if e - s >= 3:
-            lo = max(0, s - _LABEL_REACH)
-            if regions and lo <= regions[-1][1]:
-                regions[-1][1] = s
-            else:
-                regions.append([lo, s])
-    return _has_any("\0".join(text[lo:hi] for lo, hi in regions).lower(), _BANK_STEMS)
-
-
 def _bank_numbers(text: str, runs: list[tuple[int, int]]) -> list[Span]:
     spans = []
-    if len(runs) > 32 and not _bank_word_before_any(text, runs):
-        return spans  # a long text full of numbers (logs, tables) with no bank word near any of them
     for s, e in runs:
         if e - s < 3:
             continue

@@ -192,16 +192,21 @@ WORD_TEXT_FROM = 4096  # characters: from here on, letters-only needles are look
 _last_word_text: tuple[str, str] = ("", "")
 
 
-def word_text(lowered: str) -> str:
-    """The distinct words of lowercased text joined by spaces: a needle made only of letters
-    (`str.isalpha`) is in `lowered` exactly when it is in this string, which holds each word once —
-    a long text repeats its words, so looking for such needles here is cheaper. Remembered like
-    `words_of` (the word set is usually built already by a detector that read the text before)."""
+def word_text(lowered: str) -> str | None:
+    """The distinct words of lowercased text joined by spaces, if a detector already split this text
+    into words (`words_of`), else None: splitting a long text costs more than it would save.
+
+    A needle made only of letters (`str.isalpha`) is in `lowered` exactly when it is in this string,
+    which holds each word once — a long text repeats its words, so such needles are cheaper to look
+    for here. Callers look in `lowered` when there is none."""
     global _last_word_text
     last = _last_word_text
     if last[0] is lowered:
         return last[1]
-    joined = " ".join(words_of(lowered))
+    words = _last_words
+    if words[0] is not lowered or len(lowered) < WORD_TEXT_FROM:
+        return None
+    joined = " ".join(words[1])
     _last_word_text = (lowered, joined)
     return joined
 
