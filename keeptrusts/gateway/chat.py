@@ -6,12 +6,14 @@ import asyncio
 import logging
 import time
 
+import aiohttp
 import orjson
 from aiohttp import web
 
 from keeptrusts import wire
 from keeptrusts.gateway.app import Call, Gateway, json_response, new_request_id
 from keeptrusts.gateway.openai_format import estimate_tokens, message_text
+from keeptrusts.gateway import http1
 from keeptrusts.gateway.upstream import UpstreamTimeout, UpstreamUnavailable
 
 UPSTREAM_FIX = "Check the upstream URL (--upstream / KT_UPSTREAM_URL) and the network path to the LLM provider; `kt doctor` checks both."
@@ -55,7 +57,7 @@ def run_policies(gateway: Gateway, call: Call, phase: str, evaluate, *args, **kw
     except Exception:
         logging.getLogger("keeptrusts.gateway").exception("policy evaluation failed on the %s; blocking (fail closed)", phase)
         return None
-    gateway.metrics.observe("kt_gateway_policy_seconds", (("phase", phase),), time.perf_counter() - started)
+    gateway.policy_seconds[phase].observe(time.perf_counter() - started)
     call.entries.extend(decision.entries())
     return decision
 
@@ -63,7 +65,7 @@ def run_policies(gateway: Gateway, call: Call, phase: str, evaluate, *args, **kw
 async def call_upstream(gateway: Gateway, call: Call, path: str, payload: bytes):
     started = time.perf_counter()
     try:
-        response = await gateway.upstream.post(path, payload)
+        response = await gateway.upstream.post(path, payload, stream=call.stream)
     except UpstreamUnavailable as exc:
         gateway.release(call)
         return gateway.fail(call, "upstream_unavailable", f"{exc}. {UPSTREAM_FIX}")
@@ -71,7 +73,7 @@ async def call_upstream(gateway: Gateway, call: Call, path: str, payload: bytes)
         gateway.release(call)
         return gateway.fail(call, "upstream_timeout", f"{exc}. Retry later. {UPSTREAM_FIX}")
     elapsed = time.perf_counter() - started
-    gateway.metrics.observe("kt_gateway_upstream_seconds", (("endpoint", call.endpoint),), elapsed)
+    gateway.upstream_seconds[call.endpoint].observe(elapsed)
     call.upstream_ms = round(elapsed * 1000, 3)
     if response.status != 200:
         return await pass_through_error(gateway, call, response)
@@ -82,6 +84,8 @@ async def pass_through_error(gateway: Gateway, call: Call, response) -> web.Resp
     """Upstream errors reach the client with the upstream's status, in OpenAI's error shape."""
     try:
         raw = await response.read()
+    except (asyncio.TimeoutError, http1.ProtocolError, aiohttp.ClientError):
+        raw = b""  # the status alone is the answer
     finally:
         response.release()
     status = response.status
@@ -170,6 +174,9 @@ async def read_upstream_body(gateway: Gateway, call: Call, response) -> bytes | 
     except asyncio.TimeoutError:
         gateway.release(call)
         return gateway.fail(call, "upstream_timeout", f"The upstream LLM stopped answering mid-response. Retry later. {UPSTREAM_FIX}")
+    except http1.ProtocolError as exc:
+        gateway.release(call)
+        return gateway.fail(call, "upstream_unavailable", f"The upstream LLM's response could not be read ({exc}). {UPSTREAM_FIX}")
     finally:
         response.release()
     call.upstream_ms = round((call.upstream_ms or 0) + (time.perf_counter() - started) * 1000, 3)

@@ -19,6 +19,7 @@ import orjson
 from aiohttp import web
 
 from keeptrusts import wire
+from keeptrusts.gateway import http1
 from keeptrusts.gateway.app import Call, Gateway
 from keeptrusts.gateway.openai_format import estimate_tokens
 
@@ -96,16 +97,22 @@ async def relay_stream(gateway: Gateway, request: web.Request, call: Call, upstr
     except asyncio.TimeoutError:
         status, error_code = 504, "upstream_timeout"
         await safe_write(out, sse(orjson.dumps(wire.error_body("upstream_timeout", "The upstream LLM stopped streaming mid-answer. Retry later."))))
+    except http1.ProtocolError as exc:
+        status, error_code = 502, "upstream_unavailable"
+        await safe_write(out, sse(orjson.dumps(wire.error_body("upstream_unavailable", f"The upstream LLM's stream broke off mid-answer ({exc}). Retry."))))
     finally:
         if lines is not None:
             lines.cancel()
-        upstream.close()
+        if status == 200:
+            upstream.release()  # the whole answer came: the connection may serve the next call
+        else:
+            upstream.close()  # blocked, cut or abandoned: stop the upstream generating tokens nobody reads
     call.upstream_ms = round((call.upstream_ms or 0) + (time.perf_counter() - started) * 1000, 3)
     account_usage(call, state)
     call.response_excerpt = gateway.excerpt(state.decision, "".join(state.texts.get(0, [])), "output")
     if status == 403:
         gateway.release(call)
-    gateway.record(call, status=status, action="error" if status in (499, 504) else None, error_code=error_code)
+    gateway.record(call, status=status, action="error" if status in (499, 502, 504) else None, error_code=error_code)
     await safe_write_eof(out)
     return out
 

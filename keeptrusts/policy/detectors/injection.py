@@ -760,28 +760,64 @@ _QUOTES = "\"'`“”‘’«»「」"
 _META_CONTEXT = re.compile(
     r"\b(?:prompt[- ]?injections?|jailbreak(?:s|ing)?|injection attacks?|adversarial prompts?|malicious prompts?|red[- ]team\w*|guardrails?|prompt attacks?|attack(?:s|ers)?|"
     r"llm security|owasp|injection|guardrails?|moderation|safety filters?|content filters?|threat model\w*|pentest\w*|penetration test\w*|security (?:audit|assessment|review|report|training)|testers?)\b", re.I)
+_META_IDENTIFIER = re.compile(r"prompt_?injection|promptinjection|injection_?(?:test|cases?|guard|filter|detector)|jailbreak_?(?:test|cases?|detector)", re.I)
 _DEFENSIVE = re.compile(
     r"\b(?:how (?:do|can|should|would|could) (?:i|we|you|one)|what (?:is|are|does|do)|why (?:does|do|is)|explain|describe|defend|defen[cs]e|protect|prevent|detect|detection|mitigat\w*|guard against|"
     r"sanitiz\w*|filter\w*|classif\w*|block\w*|flag\w*|examples? of|e\.g\.|called|known as|(?:phrases?|strings?|prompts?|inputs?|messages?|attacks?|patterns?|text) (?:like|such as)|test cases?|unit tests?|pytest|tests? (?:for|that)|regex|assert\w*|"
     r"is (?:this|it) (?:a|an)|harden\w*|robust|resist\w*|vulnerab\w*|training data|dataset|label(?:ed|led)?|benchmark|paper|research|write a (?:blog|post|article|policy))\b", re.I)
+# The same talk in the other languages the rules read (no word boundaries: CJK has none).
+_META_CONTEXT_INTL = re.compile(
+    r"inyecci[oó]n|inje[cç][aã]o|injection de prompt|iniezion|prompt-injektion|injektion|инъекци|джейлбрейк|jailbreak|越狱|越獄|注入|脱獄|インジェクション|인젝션|탈옥|حقن")
+_DEFENSIVE_INTL = re.compile(
+    r"detect|detecci|detecç|détect|erkenn|filtr|bloque|blocc|blockier|defend|defens|défen|protege|proteç|protég|schütz|abwehr|"
+    r"отлавлива|ловить|фильтр|защит|обнаруж|блокир|检测|檢測|识别|識別|过滤|過濾|防御|防禦|防范|防範|拦截|攔截|検出|検知|対策|フィルタ|防ぐ|탐지|방어|차단|필터|كشف|حماية|تصفية")
+
+
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’](?=[^\W\d_])")  # "don't", "bot's": not a quote mark
+
+
+@functools.lru_cache(maxsize=4)
+def _without_apostrophes(text: str) -> str:
+    """The text with apostrophes inside words blanked (same length), computed once per text."""
+    return _APOSTROPHE.sub("_", text) if "'" in text or "’" in text else text
+
+
+def _quote_open(text: str, start: int, end: int) -> int:
+    """Where the quotation around the span opens (its opening mark's index), or -1 when it is not quoted.
+
+    Quote marks the match itself ends on (`… attacker@example.com"`) close the quotation, and an
+    apostrophe inside a word ("bot's") is not a quote mark.
+    """
+    while end > start + 1 and text[end - 1] in _QUOTES + ".,;:!?":
+        end -= 1
+    while start < end - 1 and (text[start] in _QUOTES or text[start] in " \t"):
+        start += 1  # a match that begins on the opening mark ("'AI: disregard …")
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    plain = _without_apostrophes(text)
+    before = plain[line_start:start]
+    after = plain[end : line_end if line_end != -1 else len(text)]
+    head = text[:start]
+    if "```" in head and head.count("```") % 2 == 1:
+        return head.rfind("```")
+    innermost = -1  # the quotation that opens last is the one the span is in
+    for opening, closing in (('"', '"'), ("'", "'"), ("`", "`"), ("“", "”"), ("‘", "’"), ("«", "»"), ("「", "」"), ("„", "“")):
+        if opening == closing:
+            if before.count(opening) % 2 == 1 and opening in after:
+                innermost = max(innermost, line_start + before.rfind(opening))
+        elif before.rfind(opening) > before.rfind(closing) and closing in after:
+            innermost = max(innermost, line_start + before.rfind(opening))
+    if innermost >= 0:
+        return innermost
+    # A phrase in quotes can also be broken over the match boundary: `"ignore previous instructions"`.
+    if before and before[-1] in _QUOTES and after and after[0] in _QUOTES + ".?!,":
+        return start - 1
+    return -1
 
 
 def _in_quotes(text: str, start: int, end: int) -> bool:
-    """The span sits between quote marks or backticks on its own line."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    before = text[line_start:start]
-    after = text[end : line_end if line_end != -1 else len(text)]
-    if "```" in text[:start] and text[:start].count("```") % 2 == 1:
-        return True
-    for opening, closing in (('"', '"'), ("'", "'"), ("`", "`"), ("“", "”"), ("‘", "’"), ("«", "»"), ("「", "」")):
-        if opening == closing:
-            if before.count(opening) % 2 == 1 and opening in after:
-                return True
-        elif before.rfind(opening) > before.rfind(closing) and closing in after:
-            return True
-    # A phrase in quotes can also be broken over the match boundary: `"ignore previous instructions"`.
-    return bool(before) and before[-1] in _QUOTES and bool(after) and after[0] in _QUOTES + ".?!,"
+    """The span sits between quote marks or backticks on its own line (or in a code fence)."""
+    return _quote_open(text, start, end) >= 0
 
 
 class _Hits:
@@ -867,18 +903,26 @@ class _Context:
 
     @functools.cached_property
     def topic(self) -> bool:
-        return bool(_lower(_META_CONTEXT).search(self._text))
+        return bool(_lower(_META_CONTEXT).search(self._text) or _lower(_META_IDENTIFIER).search(self._text)
+                    or (not self._text.isascii() and _META_CONTEXT_INTL.search(self._text)))
 
     def topic_outside(self, start: int, end: int) -> bool:
         """Talk about attacks anywhere but in the match itself ("no guardrails" is not a topic)."""
         if not self.topic:
             return False
-        meta = _lower(_META_CONTEXT)
-        return bool(meta.search(self._text, 0, start) or meta.search(self._text, end))
+        for meta in (_lower(_META_CONTEXT), _lower(_META_IDENTIFIER), _META_CONTEXT_INTL):
+            if meta.search(self._text, 0, start) or meta.search(self._text, end):
+                return True
+        return False
 
     @functools.cached_property
     def defensive(self) -> bool:
-        return bool(_lower(_DEFENSIVE).search(self._text))
+        return bool(_lower(_DEFENSIVE).search(self._text) or (not self._text.isascii() and _DEFENSIVE_INTL.search(self._text)))
+
+    @functools.cached_property
+    def authoring(self) -> bool:
+        """The text is the user's own prompt being written or reviewed ("my prompt in the app is: …")."""
+        return bool(_AUTHORING.search(self._text))
 
     @functools.cached_property
     def transcript(self) -> bool:
@@ -889,6 +933,10 @@ class _Context:
         return bool(_lower(_CODE_CONTEXT).search(self._text))
 
     @functools.cached_property
+    def code_or_trace(self) -> bool:
+        return self.code or bool(_lower(_TRACE_CONTEXT).search(self._text))
+
+    @functools.cached_property
     def template_talk(self) -> bool:
         return bool(_lower(_TEMPLATE_TALK).search(self._text))
 
@@ -897,11 +945,24 @@ _TRANSCRIPT = re.compile(r"(?:^|\n)\s*(?:user|human|customer|me|q)\s*:")
 _TEMPLATE_TALK = re.compile(
     r"\b(?:tokens?|templates?|formats?|formatting|tokeniz\w*|fine-?tun\w*|datasets?|markers?|tags?|delimiters?|special|mean|means|meaning|escape\w*)\b|`", re.I)
 _NEUTRAL = None  # decoded or hidden payloads: no quoting or question softens them
-_CODE_CONTEXT = re.compile(r"```|^\s*(?:def |class |import |from \w+ import|const |let |var |function |messages\s*=)|(?<!\w)\w{1,40} ?= ?[\[{(]", re.M)
+_CODE_CONTEXT = re.compile(
+    r"```|^\s*(?:def |class |import |from \w+ import|const |let |var |function |messages\s*=)|(?<!\w)\w{1,40} ?= ?[\[{(]", re.M)
+# Tracebacks and method calls: where a `{"role": "system", …}` is a data structure, not a turn.
+_TRACE_CONTEXT = re.compile(
+    r"traceback \(most recent call last\)|^\s*file \"[^\"\n]+\", line \d+|(?<![\w.])[a-z_]\w*\.[a-z_]\w*\((?:\d|[a-z_\w]*[,)]|\{)", re.M)
+# The user's own prompt being written or reviewed: "my prompt in the app is:", "I'm writing the system
+# prompt for our HR bot. Draft:", "our bot's system prompt says …", "review this persona config".
+_AUTHORING = re.compile(
+    r"\b(?:my|our)\s+(?:(?!(?:as|to|is|the|a|an|into|message|messages|input|words|text)\b)[\w'’-]+\s+){0,3}?(?:system[ _-]?prompts?|prompts?|system messages?|personas?|prompt templates?|(?:bot|agent|assistant) (?:instructions|config))\b"
+    r"|\b(?:writ|draft|review|edit|improv|tighten|tweak|rewrit|refin|author|design|updat|polish)\w*\s+(?:me\s+)?(?:the|our|my|a|an|this|their)\s+(?:(?!(?:your|ur|yr|its|of)\b)[\w'’-]+\s+){0,3}?(?:system[ _-]?prompt|prompt|persona|system message|prompt template)s?\b"
+    r"|\bprompt templates?\b|^\s*draft\s*:|\bdraft\s*:\s*$"
+    r"|システムプロンプトを(?:設計|作成|書|作っ|考え|見直)|(?:写|设计|設計|编写|編寫|修改|优化)[^。\n]{0,6}(?:系统提示|系統提示)|시스템\s?프롬프트를?\s?(?:작성|설계|검토)"
+    r"|\b(?:schreibe?|erstelle|überarbeite)\s+(?:gerade\s+)?(?:die|unsere|meine|einen)\s+(?:system-?prompt|systemanweisung)\w*"
+    r"|\b(?:escribiendo|redactando|diseñando|revisando)\s+(?:el|un|nuestro|mi)\s+prompt|\b(?:j'écris|je rédige|nous rédigeons)\s+(?:le|un|notre|mon)\s+prompt", re.M)
 _IMPERATIVE_LEADS = ("", "please", "now", "ok", "okay", "so", "and", "then", "first", "also", "just", "kindly", "simply", "important", "note")
 _IMPERATIVE_ENDINGS = re.compile(
     r"(?:^|\b)(?:please|now|and|then|also|just|kindly|simply|first|you (?:must|should|will|need to|have to|are to|shall)|"
-    r"i (?:want|need|order|command|instruct) you to|(?:the |this )?(?:assistant|ai|model|bot|llm|chatbot|agent) (?:must|should|shall|will|needs to|has to|is to)|"
+    r"i (?:want|need|order|command|instruct) you to|you (?:may|can|are (?:now )?(?:free|allowed|permitted) to)|(?:the |this )?(?:assistant|ai|model|bot|llm|chatbot|agent) (?:must|should|shall|will|needs to|has to|is to)|"
     r"from (?:now|this point|here) on(?:wards?)?|from (?:now|this point|here) forward|going forward|for the rest of (?:this|the) (?:conversation|chat|session)|(?:i'?m|i am) (?:ordering|telling|asking) you to|it is time to|time to|go ahead and)$")
 _OVERRIDE_START = re.compile(f"{_OVERRIDE_VERB}|{_OVERRIDE_VERBS}", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:i|we|my|our|i'm|we're)\b")
@@ -916,8 +977,8 @@ def _sentence_lead(text: str, start: int) -> str:
 
 
 def _is_imperative(lead: str) -> bool:
-    if lead in _IMPERATIVE_LEADS or _IMPERATIVE_ENDINGS.search(lead):
-        return True
+    if lead in _IMPERATIVE_LEADS or _IMPERATIVE_ENDINGS.search(lead) or _POLITE_REQUEST.fullmatch(lead):
+        return True  # "ignore …", "you must ignore …", "can you ignore …?"
     if _DESCRIBING_END.search(lead):
         return False  # "… can make models ignore", "… tend to ignore", "… users who ignore"
     return len(lead) > 80
@@ -938,25 +999,65 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
         return 1.0
     if reason == "role_spoofing" and (ctx.template_talk or ctx.code):
         return 0.45  # chat-template tokens discussed or used in code, not sent as a turn
+    if reason == "role_spoofing" and "role" in text[start:end].lower() and ctx.code_or_trace:
+        return 0.45  # `msgs.insert(0, {"role": "system", "content": sys_prompt})` in a traceback: code holding a prompt
+    if reason == "role_spoofing" and ctx.authoring and any(mark in text[start:end] for mark in ":<[{|"):
+        return 0.45  # "my prompt in the app is:\n\nsystem: You are FitBuddy …": the user's own prompt, shown
     if reason == "indirect_injection":
-        # Planted text lives in quotes, comments and pasted documents: only talk about attacks softens it,
-        # and a pasted transcript, where "Assistant:" starts the bot's own turn rather than a planted order.
+        # Planted text lives in quotes, comments and pasted documents: only talk about attacks softens it
+        # (or a quotation reported as an example), and a pasted transcript, where "Assistant:" starts the
+        # bot's own turn rather than a planted order.
+        opened = _quote_open(text, start, end)
+        if opened >= 0 and (_is_reported(text, opened) or _example_after(text, start, end)):
+            return 0.25
         if ctx.topic_outside(start, end):
             return 0.35
         return 0.0 if ctx.transcript else 1.0
-    quoted = _in_quotes(text, start, end)
+    opened = _quote_open(text, start, end)
+    quoted = opened >= 0
+    reported = quoted and _is_reported(text, opened)
     lead = _sentence_lead(text, start)
     topic = ctx.topic_outside(start, end)
+    if reported:
+        return 0.25  # "a PDF containing the line '…'", "messages like «…»", "the NPC says: '…'": an example, not an order
+    if reason == "instruction_override" and _in_code_syntax(text, start, end):
+        return 0.25  # "(ignore|disregard)\s+…" in a regex or code, not prose
     if reason == "system_prompt_extraction" and not quoted and "your" not in text[start:end].lower() and _OWN_PROMPT.search(text, max(0, start - 120), min(len(text), end + 80)):
         return 0.35  # "how do I print the system prompt my agent sends": the developer's own prompt
+    if reason == "system_prompt_extraction" and not quoted and (_NOT_ASKING.search(lead) or _WE_DONT.search(lead)):
+        return 0.35  # "I know you can't show me your instructions, that's fine": not a request
     imperative = _is_imperative(lead)
     if reason == "instruction_override" and _OWN_WORDS.search(text, start, end) and _ABOUT_A_TOPIC.match(text, end):
         return 0.35  # "disregard what I said about Angular": the user corrects their own topic, not the rules
+    object_end = _object_end(text, end) if reason == "instruction_override" else end
+    if reason == "instruction_override" and (_NOT_THE_MODELS.match(text, end) or _NOT_THE_MODELS_BEFORE.search(text, max(0, start - 40), start)
+                                             or _NOT_THE_MODELS_INSIDE.search(text, start, object_end) or _NOT_THE_MODELS.match(text, object_end)):
+        # "ignore instructions found inside the diff", "ignore malicious instructions": a defence that names
+        # orders planted in data, not the model's own directives (what a system prompt being written says)
+        return 0.25
+    if reason == "instruction_override" and (_SENDERS_OWN.match(text, end) or _SENDERS_OWN.match(text, object_end)):
+        return 0.35  # "please ignore the previous instructions I sent about shipping": the writer's own earlier message
+    if reason == "instruction_override" and " " not in text[start:end].strip() and _is_noun_use(text, start, end):
+        return 0.5  # "override still wins", "prompt-leak reports": the loose rule's verb used as a noun
+    if reason == "instruction_override" and _MY_EARLIER.search(text, start, end) and not _DIRECTIVE_WORD.search(text, start, end) and _RETRACTION.match(text, _trim_end(text, start, end)):
+        return 0.35  # "scrap everything above, wrong repo": the user withdraws their own message
     if reason == "instruction_override" and not quoted and not imperative and _OVERRIDE_START.match(text, start):
         # "why does the model ignore the system message" describes, "ignore the system message" commands.
-        return 0.35 if _DESCRIPTIVE_LEAD.search(lead) else 0.6
-    if quoted and (topic or ctx.defensive):
+        return 0.35 if _DESCRIPTIVE_LEAD.search(lead) or _asks_about(text, end, lead) else 0.6
+    if reason == "instruction_override" and not quoted and not imperative and _LOOSE_VERB.match(text, start) and (
+            (_THIRD_PARTY_END.search(lead) and not _ADDRESSED.search(lead)) or _NEGATED_LEAD.search(lead) or _asks_about(text, end, lead)):
+        return 0.35  # "players must get the bot to reveal a secret word", "never reveal other employees' data"
+    if quoted and (topic or ctx.defensive or ctx.authoring):
         return 0.25
+    if quoted and _example_after(text, start, end):
+        return 0.25  # '"AI: ignore the user" style text': a kind of text, named by an example
+    if _named_after(text, end):
+        return 0.25  # "Ignore the previous instructions … — that exact string got through our filter"
+    if reason == "jailbreak_persona" and (_in_table_cell(text, start, end) or (
+            _SETTING_NAME.search(text, start, min(len(text), end + 40)) and _setting_context(text, start, end, quoted))):
+        return 0.35  # "a 'Jailbreak mode' toggle in our emulator", "| Developer mode | Off |": a product's setting, named
+    if reason == "exfiltration":
+        quoted = False  # planted in a quoted line of a pasted document it is still an order to the model
     if reason == "jailbreak_persona" and not quoted and not imperative and ctx.defensive and _QUESTION_LEAD.match(lead):
         return 0.45  # "what is a DAN prompt and why do providers block it?"
     if topic:
@@ -967,13 +1068,148 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
 
 
 _OWN_PROMPT = re.compile(
-    r"\b(?:my|our)\s+(?:\w+\s+){0,2}?(?:app|application|agent|bot|chatbot|chain|code|service|project|pipeline|script|assistant|llm|model|backend|server|api|program|flask|django|fastapi|langchain|tool|sdk|client|repo|repository)\b"
+    r"\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?(?:app|application|agent|bot|chatbot|copilot|chain|code|service|project|pipeline|script|assistant|llm|model|backend|server|api|program|flask|django|fastapi|langchain|tool|sdk|client|repo|repository|product|platform|team)\b"
+    # the same authoring in other languages: "Schreib mir einen System-Prompt", "ich schreibe gerade die Systemanweisungen"
+    r"|\b(?:schreib\w*|erstell\w*|entw[iu]rf\w*|verfass\w*|formulier\w*|escrib\w*|redact\w*|diseñ\w*|écri[st]\w*|rédig\w*|scriv\w*|escrev\w*|напиш\w*|пишу|составь\w*)\s+(?:mir\s+|me\s+|moi\s+|мне\s+|gerade\s+|uns\s+)*"
+    r"(?:einen|eine|die|den|un|una|uma|le|la|les|des|il|lo|o|a|um|новый|новую)\s+(?:neue[nr]?\s+|nuevo\s+|nouveau\s+)?(?:system-?prompt\w*|systemanweisung\w*|systemnachricht\w*|prompt (?:de|del|do|di) sistema|prompt système|системн\w+ (?:промпт|инструкц)\w*)"
+    r"|(?:写|撰写|设计|設計|编写|編寫|起草)(?:一个|一份|一段)?(?:新的)?(?:系统提示|系統提示|系统指令|系統指令)|(?:システムプロンプト|システムメッセージ)を(?:設計|作成|書|作っ|考え)|시스템\s?프롬프트를?\s?(?:작성|설계|만들)"
     # Asking for a system prompt to be written is authoring one, not extracting the model's.
     r"|\b(?:write|draft|design|create|writing|drafting|designing)\s+(?:me\s+)?(?:a|an|the|our)\s+(?:new\s+)?system[ _-]?(?:prompt|message)\b"
     r"|\bsystem[ _-]?(?:prompt|message)s?\s+(?:variable|var|string|template|file|field|param(?:eter)?|constant|const|env|setting|key|attribute|value|object|argument|arg)\b", re.I)
+_REPORTED = re.compile(
+    r"(?:\b(?:contain(?:s|ed|ing)?|includ(?:es|ed|ing)|saying|says|said|(?:can|could|would|might|will|may) say|wrote|writes|typed|types|typing|sent|replied|posted|"
+    r"trying|tried|tries|entered|entering|submitted|hiding|hides|hid|planting|plants|planted|injecting|injects|injected|smuggling|smuggled|"
+    r"(?:if|when|whenever) (?:you|they|someone|users?|people) (?:ask|type|say|enter|write)|by (?:asking|typing|saying)|asked|"
+    r"(?:something |messages? |prompts? |inputs? |strings? |phrases? |attacks? |text |payloads? )?like|such as|e\.g\.|i\.e\.|for example|for instance|of the form|along the lines of|reading|called|named"
+    r"|with the (?:line|string|text|phrase|comment|message|words?))(?:\s+(?:the|a|an|this|that|line|lines|string|strings|phrase|phrases|text|sentence|words?|message|comment|payload|instruction))*"
+    r"|\b(?:lines?|strings?|phrases?|sentences?|payloads?|examples?)\b[^\"'“‘«「\n]{0,30}"
+    r"|(?:вида|типа|например|наподобие|вроде|比如|例如|像是|诸如|諸如|など|のような|といった|tipo|par exemple|por ejemplo|per esempio|ad esempio|z\.\s?b\.|zum beispiel|etwa))\s*[:,—–-]?\s*$", re.I)
+
+
+_EXAMPLE_AFTER = re.compile(r"[\"'”’»」`]\s*-?\s*(?:style|type|kind|pattern|attacks?|payloads?|strings?|phrases?|prompts?|examples?)\b", re.I)
+_NAMED_AFTER = re.compile(
+    r"[^\n]{0,80}?\s[—–-]{1,2}\s*(?:that|this|the)\s+(?:exact\s+|same\s+|very\s+|whole\s+)?(?:string|phrase|prompt|input|line|text|payload|sentence)\s+"
+    r"(?:got|gets|slipped|went|made it|passed|bypassed|was (?:flagged|blocked|caught|detected|missed|typed|sent|found|posted|pasted)|is (?:what|exactly what))\b", re.I)
+_SETTING_NAME = re.compile(r"\bmode\b", re.I)
+_SETTING_WORDS = re.compile(r"\b(?:toggle|setting|settings|option|checkbox|feature flag|button|menu|preference|config key)\b", re.I)
+
+
+def _example_after(text: str, start: int, end: int) -> bool:
+    """The quotation is followed by what kind of text it exemplifies: '"AI: ignore the user" style text'."""
+    close = re.compile(r"[\"'”’»」`]").search(text, end, min(len(text), end + 200))
+    return bool(close) and bool(_EXAMPLE_AFTER.match(text, close.start()))
+
+
+def _named_after(text: str, end: int) -> bool:
+    """The words are named as a string right after: "… — that exact string got through our input filter"."""
+    return bool(_NAMED_AFTER.match(text, end))
+
+
+def _in_table_cell(text: str, start: int, end: int) -> bool:
+    """The match is a cell of a markdown table (`| Developer mode | Off | … |`): documentation of settings."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    return line.lstrip().startswith("|") and line.count("|") >= 3 and "|" in text[line_start:start] and "|" in text[end : line_end if line_end != -1 else len(text)]
+
+
+def _setting_context(text: str, start: int, end: int, quoted: bool) -> bool:
+    """A mode named as a setting: quoted beside "toggle", "setting", "option"."""
+    return quoted and bool(_SETTING_WORDS.search(text, max(0, start - 40), min(len(text), end + 40)))
+
+
+def _is_reported(text: str, opened: int) -> bool:
+    """The quotation opening at `opened` is reported or given as an example, not addressed to the model."""
+    if text.startswith("```", opened):
+        return False
+    return bool(_REPORTED.search(text[max(0, opened - 60) : opened]))
+
+
+def _in_code_syntax(text: str, start: int, end: int) -> bool:
+    """A word that is one branch of a regex alternation: `(ignore|disregard|forget)`."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return "|" in (before, after) and before in "|(/[^" and after in "|)\\]$"
+
+
+_NOT_ASKING = re.compile(
+    r"(?:can'?t|cannot|can not|won'?t|will not|wouldn'?t|shouldn'?t|mustn'?t|not allowed to|not supposed to|"
+    r"(?:i'?m|i am) not (?:asking|trying to get|going to ask) you to|never asked you to|not asking (?:you )?to)$")
+_ADDRESSED = re.compile(r"\b(?:you|u|ya|yourself|i'?d like|feel free|go ahead)\b")
+# Someone else does it: "players must get the bot to reveal …", "attackers can leak …".
+_THIRD_PARTY_END = re.compile(
+    r"\b(?:models?|llms?|bots?|assistants?|agents?|ais?|chatbots?|it|they|them|he|she|users?|attackers?|players?|people|someone|anyone|who|which|that|testers?|researchers?)"
+    r"(?:\s+[\w'’-]+){0,4}?\s+(?:to|can|could|may|might|would|will|won'?t|cannot|can'?t|did|does|do)$")
+_WE_DONT = re.compile(r"\b(?:we|i)\s+(?:\w+\s+)?(?:don'?t|do not|never|won'?t|will not|shouldn'?t|should not)$")
+_NEGATED_LEAD = re.compile(r"\b(?:never|not|don'?t|do not|doesn'?t|does not|mustn'?t|must not|shouldn'?t|should not|won'?t|cannot|can'?t)$")
+_LOOSE_VERB = re.compile(
+    r"(?:reveal|leak|dump|expose|disclose|recite|unlock|deactivate|disable|lift|suspend|circumvent|evade|violate|ditch|scrap|neglect|overlook|defy|disobey)\b", re.I)
+_DIRECTIVE_WORD = re.compile(
+    r"\b(?:instructions?|rules|guidelines|guidance|directives?|prompts?|system|programming|restrictions|polic(?:y|ies)|filters?|safety|told|given|developers?|operators?)\b", re.I)
+# Directives that are not the model's: planted in data, or qualified as hostile ("instructions inside the diff",
+# "malicious instructions", "instructions that appear in documents the user pastes").
+_DATA_NOUNS = (r"(?:the\s+|a\s+|any\s+|that\s+|this\s+|their\s+|its\s+|user-?|retrieved\s+|pasted\s+|scraped\s+|external\s+|third-party\s+|untrusted\s+)*(?:user'?s?\s+)?"
+               r"(?:diffs?|code|logs?|documents?|docs?|files?|pdfs?|web ?pages?|pages?|websites?|sites?|emails?|messages? from|tool (?:results?|outputs?|calls?)|search results?|retrieved (?:content|text|documents?)|content|text|inputs?|data|comments?|reviews?|tickets?|context|payloads?|attachments?|html|markdown|snippets?|transcripts?|user turns?|chunks?|sources?)")
+_NOT_THE_MODELS = re.compile(
+    rf"\s*(?:(?:that|which)\s+(?:appear|appears|are|is|come|comes|show up|shows up|live|lives|arrive|arrives|were|was)\s+|found\s+|embedded\s+|contained\s+|hidden\s+|planted\s+|placed\s+|written\s+)?"
+    rf"(?:inside|in|within|from|embedded in|contained in|hidden in|found in)\s+(?!(?:your|the)\s+(?:system|developer|original|initial|own)\b){_DATA_NOUNS}\b", re.I)
+_NOT_THE_MODELS_BEFORE = re.compile(
+    r"\b(?:malicious|injected|untrusted|suspicious|embedded|planted|hidden|third-party|foreign|hostile|adversarial|rogue|fake)\s+(?:[\w-]+\s+)?$", re.I)
+_NOT_THE_MODELS_INSIDE = re.compile(
+    r"\b(?:malicious|injected|untrusted|suspicious|embedded|planted|third-party|hostile|adversarial)\s+(?:instructions?|commands?|prompts?|directives?|orders?|text)\b", re.I)
+_SENDERS_OWN = re.compile(
+    r"(?:\s+(?!(?:and|or|but|then|your|you|yours|system|developers?)\b)[\w'’-]+){0,4}?\s+(?:that\s+)?(?:i|we)\s+(?:sent|gave|wrote|emailed|shared|mentioned|posted|left|gave you|sent you)\b", re.I)
+_OBJECT = re.compile(
+    r"(?:\s+(?!(?:and|or|but|then|your|you)\b)[\w'’-]+){0,4}?\s+(?:instructions?|commands?|directives?|orders?|prompts?|text|rules|requests?)\b", re.I)
+
+
+def _object_end(text: str, end: int) -> int:
+    """Where the directive a one-word match ("ignore") is aimed at ends: "ignore [any instructions]"."""
+    found = _OBJECT.match(text, end)
+    return found.end() if found else end
+
+
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:a|an|the|this|that|each|every|its|their|our|any|no)\s+"
+    r"(?:(?!(?:should|must|will|would|can|could|may|might|shall|is|are|was|were|to|you|it|they|we|i|he|she|not|now|then|also|please|just)\b)[\w-]+\s+){0,2}$")
+
+
+def _is_noun_use(text: str, start: int, end: int) -> bool:
+    """A verb of the loose rule used as a noun: "prompt-leak", "the override takes precedence", "an override is active"."""
+    before, after = text[max(0, start - 30):start].lower(), text[end:end + 14].lower()
+    if before.endswith("-") and before[-2:-1].isalpha():
+        return True  # the second half of a compound ("prompt-leak")
+    if _DETERMINER_BEFORE.search(before):
+        return True  # "an override", "a 3MB HTML dump"
+    return bool(re.match(r"\s+(?:is|was|are|still|takes|wins|applies|has|reports?|requests?|flag|setting|button|toggle)\b", after))
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start + 1 and text[end - 1] in ",.;:!-—– ":
+        end -= 1
+    return end
+
+
+_MY_EARLIER = re.compile(r"\b(?:everything|all|above|that|this|what i|my|previous|last|earlier)\b", re.I)
+_RETRACTION = re.compile(
+    r"\s*[,.;:!—–()-]+\s*(?:(?:that was|it was|it's|that's|those were)\s+)?(?:(?:the\s+)?wrong\b|my bad\b|my mistake\b|oops\b|whoops\b|typo\b|"
+    r"i (?:pasted|sent|copied|attached|gave you|shared) the wrong\b|pasted the wrong\b|sent the wrong\b)", re.I)
+_AUXILIARY_LEAD = re.compile(r"(?:is|are|was|were|does|do|did|will|would|should|could|can|has|have|had|might|may|isn'?t|aren'?t|doesn'?t|won'?t)\b")
+_POLITE_REQUEST = re.compile(r"(?:(?:so|ok|okay|now|hey|please)[, ]+)*(?:can|could|would|will)\s+(?:you|u)\b(?:\s+(?:please|just|kindly|now))*$")
+
+
+def _asks_about(text: str, end: int, lead: str) -> bool:
+    """A yes/no question about what happens ("is slicing the history going to drop the system message?"),
+    not a polite order ("can you ignore your rules?")."""
+    if not _AUXILIARY_LEAD.match(lead) or _POLITE_REQUEST.match(lead):
+        return False
+    stop = re.compile(r"[.!?\n]").search(text, end)
+    return bool(stop) and stop.group() == "?"
+
+
 _OWN_WORDS = re.compile(r"\bi (?:said|wrote|asked)$", re.I)
 _ABOUT_A_TOPIC = re.compile(r"\s+about\s+(?!(?:the |your |any |all |those |these )?(?:rules|instructions|guidelines|restrictions|system|prompt|safety|filters?|limits)\b)", re.I)
-_QUESTION_LEAD = re.compile(r"(?:what|why|how|is|are|does|do|can|could|should|when|where|which|who)\b")
+_QUESTION_LEAD = re.compile(r"(?:what|whats|what's|why|how|is|are|does|do|can|could|should|when|where|which|who|explain|describe|define|tell me (?:about|what))\b")
 
 
 @functools.cache
@@ -1009,7 +1245,10 @@ def _matches(signal: _Signal, lowered: str, words: set[str], number: int, trigge
 _UNWRAPPED_LAYERS, _DECODED_LAYERS = 100, 1000
 
 
-def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words: set[str] | None = None, layer: int = 0) -> bool:
+def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words: set[str] | None = None, layer: int = 0,
+          shown: str | None = None) -> bool:
+    """`shown`: the plain text (lowercased) when `text` is what an escape or encoding hid; a match that the
+    plain text already shows word for word revealed nothing, and keeps the reading the plain text gave it."""
     """Match the signals `text` has triggers for; return True if anything matched."""
     found = False
     lowered = ascii_lower(text)
@@ -1025,6 +1264,8 @@ def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words:
             if tried > _MAX_TRIED or counted >= _MAX_COUNTED:
                 break  # hostile repetition: more copies of one pattern add nothing to its weight
             if not signal.counts_at(lowered, match.start(), match.end()):
+                continue
+            if shown is not None and match.group() in shown:
                 continue
             counted += 1
             damping = _dampening(text, match.start(), match.end(), signal.reason, ctx)
@@ -1074,13 +1315,14 @@ def detect(text: str) -> DetectorResult:
         before = dict(hits.weights)
         if _scan(collapsed, hits, ctx, offsets=False, layer=6) and hits.weights != before:
             hits.add("hidden_characters", 0.3)
+    shown = ascii_lower(text)
     for layer, plain in enumerate(_unwrapped(folded, lowered, words), _UNWRAPPED_LAYERS):
         before = dict(hits.weights)
-        if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer) and hits.weights != before:
+        if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer, shown=shown) and hits.weights != before:
             hits.add("encoded_payload", 0.4)
     for layer, plain in enumerate(_decode_candidates(folded, tokens), _DECODED_LAYERS):
         before = dict(hits.weights)
-        if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer) and hits.weights != before:
+        if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer, shown=shown) and hits.weights != before:
             hits.add("encoded_payload", 0.4)
 
     weights = hits.weights
