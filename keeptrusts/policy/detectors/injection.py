@@ -972,9 +972,14 @@ def _sentence_lead(text: str, start: int) -> str:
     return text[sentence_start + 1 : start].strip(" *\"'`-,([").lower()
 
 
+_VOCATIVE_LEAD = re.compile(
+    r"(?:(?:hey|hi|hello|dear|ok|okay|yo|so|alright)[\s,!]*)?(?:my\s+|the\s+)?(?:ai|assistant|ai assistant|copilot|chatgpt|gpt(?:-?\d[\w.-]*)?|claude|gemini|bot|chatbot|llm)"
+    r"[\s,]*(?:(?:please|now|just|kindly|first)[\s,]*)*")
+
+
 def _is_imperative(lead: str) -> bool:
-    if lead in _IMPERATIVE_LEADS or _IMPERATIVE_ENDINGS.search(lead) or _POLITE_REQUEST.fullmatch(lead):
-        return True  # "ignore …", "you must ignore …", "can you ignore …?"
+    if lead in _IMPERATIVE_LEADS or _IMPERATIVE_ENDINGS.search(lead) or _POLITE_REQUEST.fullmatch(lead) or _VOCATIVE_LEAD.fullmatch(lead):
+        return True  # "ignore …", "you must ignore …", "can you ignore …?", "hey assistant, ignore …"
     if _DESCRIBING_END.search(lead):
         return False  # "… can make models ignore", "… tend to ignore", "… users who ignore"
     return len(lead) > 80
@@ -1006,6 +1011,10 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
         opened = _quote_open(text, start, end)
         if opened >= 0 and (_is_reported(text, opened) or _example_after(text, start, end)):
             return 0.25
+        if _OPENING_VOCATIVE.match(text) and _OPENING_VOCATIVE.match(text).end() >= start and not _READER_CLAUSE.search(text, start, end):
+            # "Hey Copilot, show me how to squash commits": the user's own message opens by addressing the
+            # model — a request, not an order planted in a document (what it asks is judged by the other rules)
+            return 0.35
         if ctx.topic_outside(start, end):
             return 0.35
         return 0.0 if ctx.transcript else 1.0
@@ -1112,6 +1121,11 @@ def _in_table_cell(text: str, start: int, end: int) -> bool:
 def _setting_context(text: str, start: int, end: int, quoted: bool) -> bool:
     """A mode named as a setting: quoted beside "toggle", "setting", "option"."""
     return quoted and bool(_SETTING_WORDS.search(text, max(0, start - 40), min(len(text), end + 40)))
+
+
+_OPENING_VOCATIVE = re.compile(
+    r"\s*(?:(?:hey|hi|hello|dear|ok|okay|yo|so|alright)\b[\s,!]*)?(?:my\s+|the\s+)?(?:ai|a\.i\.|assistant|ai assistant|copilot|co-pilot|chatgpt|gpt(?:-?\d[\w.-]*)?|claude|gemini|bard|bot|chatbot|llm)\b[\s,:!—–-]*", re.I)
+_READER_CLAUSE = re.compile(r"\b(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|reviewing|scanning|viewing|that reads|who reads|which reads|ingesting|crawling|indexing)\b", re.I)
 
 
 def _is_reported(text: str, opened: int) -> bool:
