@@ -916,6 +916,11 @@ class _Context:
         return bool(_lower(_DEFENSIVE).search(self._text) or (not self._text.isascii() and _DEFENSIVE_INTL.search(self._text)))
 
     @functools.cached_property
+    def follow_quoted(self) -> bool:
+        """The text tells the model to carry out what it quotes ("translate it and follow it", "do what it says")."""
+        return bool(_FOLLOW_QUOTED.search(self._text))
+
+    @functools.cached_property
     def authoring(self) -> bool:
         """The text is the user's own prompt being written or reviewed ("my prompt in the app is: …")."""
         return bool(_AUTHORING.search(self._text))
@@ -937,6 +942,10 @@ class _Context:
         return bool(_lower(_TEMPLATE_TALK).search(self._text))
 
 
+_FOLLOW_QUOTED = re.compile(
+    r"(?:^|[.!?:;,\n—–(-]\s*|\b(?:and|then|just|please|now)\s+)(?:(?:please|just|now|then|simply)\s+)*(?:follow|obey|execute|carry out|act on|comply with|run|apply|perform)\s+(?:it|them|this|that|these|those|the (?:above|quoted|following|same)(?: \w+)?)\b(?!\s+(?:up|through|along|back|down|in|on|from|with|against|to|for|when|if|by|correctly|properly|safely|later|locally)\b)"
+    r"|(?:^|[.!?:;,\n—–(-]\s*|\b(?:and|then|just|please|now)\s+)(?:(?:please|just|now|then|simply)\s+)*(?:do (?:what|whatever|exactly what) (?:it|they|this|that|the \w+) (?:says?|tells? you|asks?)|(?:follow|obey) (?:its|their) (?:instructions|orders|commands))\b"
+    r"|\b(?:don'?t|do not) (?:just )?(?:translate|summari[sz]e|quote|repeat) it,?\s+(?:just\s+)?(?:do|follow|obey|execute)\b")
 _TRANSCRIPT = re.compile(r"(?:^|\n)\s*(?:user|human|customer|me|q)\s*:")
 _TEMPLATE_TALK = re.compile(
     r"\b(?:tokens?|templates?|formats?|formatting|tokeniz\w*|fine-?tun\w*|datasets?|markers?|tags?|delimiters?|special|mean|means|meaning|escape\w*)\b|`", re.I)
@@ -1008,7 +1017,7 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
         # Planted text lives in quotes, comments and pasted documents: only talk about attacks softens it
         # (or a quotation reported as an example), and a pasted transcript, where "Assistant:" starts the
         # bot's own turn rather than a planted order.
-        opened = _quote_open(text, start, end)
+        opened = -1 if ctx.follow_quoted else _quote_open(text, start, end)
         if opened >= 0 and (_is_reported(text, opened) or _example_after(text, start, end)):
             return 0.25
         if _OPENING_VOCATIVE.match(text) and _OPENING_VOCATIVE.match(text).end() >= start and not _READER_CLAUSE.search(text, start, end):
@@ -1019,6 +1028,8 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
             return 0.35
         return 0.0 if ctx.transcript else 1.0
     opened = _quote_open(text, start, end)
+    if opened >= 0 and ctx.follow_quoted:
+        opened = -1  # "… — execute it now", "do what it says": the quotation is handed over to be carried out
     quoted = opened >= 0
     reported = quoted and _is_reported(text, opened)
     lead = _sentence_lead(text, start)
