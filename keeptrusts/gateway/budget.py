@@ -14,6 +14,7 @@ the month-to-date spend in its last config (degraded, reported in /healthz).
 from __future__ import annotations
 
 import asyncio
+import calendar
 import logging
 import time
 
@@ -31,9 +32,18 @@ MIN_LEASE_USD = 1.0
 LEASE_FRACTION = 0.02  # ask for 2 % of the monthly limit at a time
 
 
+_month: list = [0.0, 0.0, ""]  # [first second of this UTC month, of the next one, "YYYY-MM"]: formatted once a month
+
+
 def current_month() -> str:
-    now = time.gmtime()  # twice per request: a fraction of datetime.now().strftime's cost
-    return f"{now.tm_year:04d}-{now.tm_mon:02d}"
+    """This UTC month as "YYYY-MM". Twice per request: a clock read and two comparisons, not a gmtime and a format."""
+    now = time.time()
+    if not _month[0] <= now < _month[1]:
+        today = time.gmtime(now)
+        year, month = (today.tm_year + 1, 1) if today.tm_mon == 12 else (today.tm_year, today.tm_mon + 1)
+        _month[:] = [calendar.timegm((today.tm_year, today.tm_mon, 1, 0, 0, 0)), calendar.timegm((year, month, 1, 0, 0, 0)),
+                     f"{today.tm_year:04d}-{today.tm_mon:02d}"]
+    return _month[2]
 
 
 def worst_case_cost(model: str, prices: dict, prompt_chars: int, max_output_tokens: int | None) -> float:

@@ -57,7 +57,7 @@ def run_policies(gateway: Gateway, call: Call, phase: str, evaluate, *args, **kw
     except Exception:
         logging.getLogger("keeptrusts.gateway").exception("policy evaluation failed on the %s; blocking (fail closed)", phase)
         return None
-    gateway.metrics.observe("kt_gateway_policy_seconds", (("phase", phase),), time.perf_counter() - started)
+    gateway.policy_seconds[phase].observe(time.perf_counter() - started)
     call.entries.extend(decision.entries())
     return decision
 
@@ -73,7 +73,7 @@ async def call_upstream(gateway: Gateway, call: Call, path: str, payload: bytes)
         gateway.release(call)
         return gateway.fail(call, "upstream_timeout", f"{exc}. Retry later. {UPSTREAM_FIX}")
     elapsed = time.perf_counter() - started
-    gateway.metrics.observe("kt_gateway_upstream_seconds", (("endpoint", call.endpoint),), elapsed)
+    gateway.upstream_seconds[call.endpoint].observe(elapsed)
     call.upstream_ms = round(elapsed * 1000, 3)
     if response.status != 200:
         return await pass_through_error(gateway, call, response)

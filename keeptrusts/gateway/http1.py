@@ -1,4 +1,4 @@
-"""A small HTTP/1.1 client for the gateway's non-streaming upstream calls (chat without `stream`, embeddings).
+"""A small HTTP/1.1 client for the gateway's upstream calls (chat, streamed or not, and embeddings).
 
 aiohttp's client costs ≈ 0.08 ms of CPU per call on this path (request and response objects, a
 task per request body, timers, cookie and trace hooks); this one ≈ 0.02 ms (docs/performance.md):
@@ -7,7 +7,7 @@ arrive. It does what the gateway needs and no more: POST with a bytes body to on
 keep-alive connections (no limit; an idle connection is dropped after KEEPALIVE_SECONDS), TLS for
 https, Content-Length, chunked and read-until-close bodies, gzip/deflate bodies (we ask for none),
 and the timeouts of the aiohttp session it replaces (connect, total, and the longest pause between
-reads). Streaming calls keep aiohttp's client (`Upstream.post(..., stream=True)`).
+reads). A streamed call's body is read line by line as it arrives (`response.content`, as aiohttp's).
 
 Errors: `Disconnected` when a connection closed before the response's status line arrived (the
 upstream never answered: the caller may retry), `ProtocolError` for a response it cannot read or one
@@ -25,6 +25,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 KEEPALIVE_SECONDS = 30.0
+DRAIN_SECONDS = 1.0
 MAX_HEAD_BYTES = 64 * 1024
 
 
@@ -39,15 +40,23 @@ class ProtocolError(Exception):
 class Response:
     """Status and headers as soon as they arrive; the body via `read()` (usually already complete)."""
 
-    __slots__ = ("status", "headers", "_connection", "_body", "_error", "_waiter")
+    __slots__ = ("status", "headers", "content", "_connection", "_body", "_error", "_waiter")
 
-    def __init__(self, connection: "_Connection", status: int, headers: CIMultiDict) -> None:
+    def __init__(self, connection: "_Connection", status: int, headers: CIMultiDict, content: "Lines | None" = None) -> None:
         self.status, self.headers, self._connection = status, headers, connection
+        self.content = content  # a streamed call's body, line by line
         self._body: bytes | None = None
         self._error: BaseException | None = None
         self._waiter: asyncio.Future | None = None
 
     async def read(self) -> bytes:
+        if self.content is not None:  # a streamed call answered with an error: its whole body
+            try:
+                lines = [line async for line in self.content]
+            except BaseException:
+                self.close()
+                raise
+            return b"".join(lines)
         if self._body is None and self._error is None:
             self._waiter = self._connection.loop.create_future()
             try:
@@ -71,9 +80,15 @@ class Response:
                 waiter.set_result(None)
 
     def release(self) -> None:
-        """Done with the response: a body not read to the end closes the connection (it cannot be reused)."""
-        if self._body is None and self._error is None:
-            self.close()
+        """Done with the response. A body not read to the end closes the connection, except a stream's last
+        bytes (e.g. the final chunk after `data: [DONE]`), which are read in the background to keep it."""
+        connection = self._connection
+        if connection is None:
+            return
+        if self.content is not None and connection.drain():
+            self._connection = None
+            return
+        self.close()
 
     def close(self) -> None:
         connection = self._connection
@@ -82,6 +97,63 @@ class Response:
             connection.abort()
             if self._body is None and self._error is None:
                 self._error = ProtocolError("the response was closed before its body was read")
+
+
+class Lines:
+    """A streamed body as it arrives: `await readline()` (b"" at the end) or `async for line in lines`."""
+
+    __slots__ = ("_buffer", "_eof", "_error", "_waiter", "_loop")
+
+    def __init__(self, loop) -> None:
+        self._buffer = bytearray()
+        self._eof = False
+        self._error: BaseException | None = None
+        self._waiter: asyncio.Future | None = None
+        self._loop = loop
+
+    def _feed(self, data: bytes) -> None:
+        self._buffer += data
+        self._wake()
+
+    def _end(self, error: BaseException | None = None) -> None:
+        if error is not None and not self._eof:
+            self._error = error
+        self._eof = True
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def readline(self) -> bytes:
+        buffer = self._buffer
+        while True:
+            end = buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(buffer[:end + 1])
+                del buffer[:end + 1]
+                return line
+            if self._error is not None:
+                raise self._error
+            if self._eof:
+                line = bytes(buffer)
+                buffer.clear()
+                return line
+            self._waiter = self._loop.create_future()
+            try:
+                await self._waiter  # cancelling here loses nothing: what arrived stays in the buffer
+            finally:
+                self._waiter = None
+
+    def __aiter__(self) -> "Lines":
+        return self
+
+    async def __anext__(self) -> bytes:
+        line = await self.readline()
+        if not line:
+            raise StopAsyncIteration
+        return line
 
 
 class _Connection(asyncio.Protocol):
@@ -107,6 +179,9 @@ class _Connection(asyncio.Protocol):
         self._trailers = False
         self._keep_alive = True
         self._encoding = ""
+        self._streaming = False
+        self._lines: Lines | None = None
+        self._decompressor = None
 
     # --- asyncio.Protocol ------------------------------------------------
     def connection_made(self, transport) -> None:
@@ -127,7 +202,7 @@ class _Connection(asyncio.Protocol):
         if self._response is None:
             self._fail(Disconnected("the upstream closed the connection before answering"))
         elif self._mode == 3:
-            self._complete(bytes(self._buffer))
+            self._complete(b"" if self._streaming else bytes(self._buffer))
         else:
             self._fail(ProtocolError("the upstream closed the connection in the middle of its response"))
 
@@ -141,7 +216,9 @@ class _Connection(asyncio.Protocol):
         if self._response is None and not self._parse_head():
             return
         mode = self._mode
-        if mode == 1:
+        if self._streaming:
+            self._stream_body()
+        elif mode == 1:
             if len(buffer) >= self._length:
                 if len(buffer) > self._length:
                     self._keep_alive = False
@@ -150,9 +227,12 @@ class _Connection(asyncio.Protocol):
             self._parse_chunks()
 
     # --- one exchange ----------------------------------------------------
-    def send(self, head: bytes, body: bytes) -> asyncio.Future:
+    def send(self, head: bytes, body: bytes, stream: bool = False) -> asyncio.Future:
         self._busy = True
         self._response = None
+        self._streaming = stream
+        self._lines = None
+        self._decompressor = None
         self._mode = 0
         self._buffer.clear()
         self._head_waiter = waiter = self.loop.create_future()
@@ -203,17 +283,57 @@ class _Connection(asyncio.Protocol):
             self._mode = 1
         else:
             self._mode, self._keep_alive = 3, False
-        self._response = Response(self, status, headers)
+        if self._streaming:
+            self._lines = Lines(self.loop)
+            if self._encoding and self._encoding != "identity":
+                if self._encoding not in ("gzip", "x-gzip", "deflate"):
+                    self._fail(ProtocolError(f"unsupported Content-Encoding {self._encoding!r}"))
+                    return False
+                self._decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in self._encoding else zlib.MAX_WBITS)
+        self._response = Response(self, status, headers, self._lines)
         waiter = self._head_waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(self._response)
         return True
 
+    def _stream_body(self) -> None:
+        buffer = self._buffer
+        mode = self._mode
+        if mode == 2:
+            self._parse_chunks()
+        elif mode == 1:
+            take = min(len(buffer), self._length)
+            if take:
+                self._emit(bytes(buffer[:take]))
+            self._length -= take
+            if self._length == 0:
+                if len(buffer) > take:
+                    self._keep_alive = False
+                buffer.clear()
+                self._complete(b"")
+            else:
+                buffer.clear()
+        elif buffer:
+            self._emit(bytes(buffer))
+            buffer.clear()
+
+    def _emit(self, data: bytes) -> None:
+        """A streamed body's next bytes, to its reader (decompressed if need be)."""
+        if self._decompressor is not None:
+            try:
+                data = self._decompressor.decompress(data)
+            except zlib.error as exc:
+                self._fail(ProtocolError(f"cannot decode the upstream's {self._encoding} body ({exc})"))
+                return
+        if data and self._lines is not None:
+            self._lines._feed(data)
+
     def _parse_chunks(self) -> None:
         buffer = self._buffer
         position = 0
         size = len(buffer)
-        while True:
+        streaming = self._streaming
+        while self._busy:
             if self._trailers:
                 end = buffer.find(b"\r\n", position)
                 if end < 0:
@@ -222,7 +342,7 @@ class _Connection(asyncio.Protocol):
                     if end + 2 < size:
                         self._keep_alive = False
                     del buffer[:end + 2]
-                    self._complete(b"".join(self._chunks))
+                    self._complete(b"" if streaming else b"".join(self._chunks))
                     return
                 position = end + 2
             elif self._chunk_left < 0:
@@ -233,21 +353,38 @@ class _Connection(asyncio.Protocol):
                         return
                     break
                 try:
-                    self._chunk_left = int(bytes(buffer[position:end]).split(b";", 1)[0].strip(), 16)
+                    chunk_size = int(bytes(buffer[position:end]).split(b";", 1)[0].strip(), 16)
                 except ValueError:
                     self._fail(ProtocolError("the upstream sent an invalid chunk size"))
                     return
                 position = end + 2
-                if self._chunk_left == 0:
-                    self._chunk_left = -1
+                if chunk_size == 0:
                     self._trailers = True
+                else:
+                    self._chunk_left = chunk_size + 2  # the data and its CRLF
             else:
-                if size - position < self._chunk_left + 2:
+                available = size - position
+                if not available:
                     break
-                self._chunks.append(bytes(buffer[position:position + self._chunk_left]))
-                position += self._chunk_left + 2
-                self._chunk_left = -1
-        if position:
+                data_left = self._chunk_left - 2
+                if data_left > 0:  # a streamed chunk is passed on as far as it has arrived
+                    take = min(available, data_left)
+                    piece = bytes(buffer[position:position + take])
+                    if streaming:
+                        self._emit(piece)
+                    else:
+                        self._chunks.append(piece)
+                    position += take
+                    available -= take
+                    self._chunk_left -= take
+                if self._chunk_left <= 2:
+                    skip = min(available, self._chunk_left)
+                    position += skip
+                    self._chunk_left -= skip
+                    if self._chunk_left:
+                        break  # the rest of the CRLF is still to come
+                    self._chunk_left = -1
+        if position and self._busy:
             del buffer[:position]
 
     def _complete(self, body: bytes) -> None:
@@ -256,6 +393,25 @@ class _Connection(asyncio.Protocol):
         self._busy = False
         self._response = None
         error = None
+        if self._streaming:
+            lines = self._lines
+            if self._decompressor is not None:
+                try:
+                    rest = self._decompressor.flush()
+                    if rest and lines is not None:
+                        lines._feed(rest)
+                except zlib.error as exc:
+                    error = ProtocolError(f"cannot decode the upstream's {self._encoding} body ({exc})")
+            if self._keep_alive and not self.closed and error is None:
+                self._buffer.clear()
+                self.client._release(self)
+            else:
+                self.abort()
+            if response is not None:
+                response._connection = None
+            if lines is not None:
+                lines._end(error)
+            return
         if self._encoding and self._encoding != "identity":
             try:
                 body = _decode(body, self._encoding)
@@ -278,6 +434,8 @@ class _Connection(asyncio.Protocol):
             waiter.set_exception(error)
         if response is not None:
             response._finished(None, error)
+        if self._lines is not None:
+            self._lines._end(error)
         self.abort()
 
     def _check_timeout(self) -> None:
@@ -291,6 +449,20 @@ class _Connection(asyncio.Protocol):
             self._timer = self.loop.call_at(deadline, self._check_timeout)
             return
         self._fail(asyncio.TimeoutError())
+
+    def drain(self) -> bool:
+        """Discard the rest of a streamed body as it arrives; back to the pool if it ends within DRAIN_SECONDS."""
+        if not self._busy or self.closed or not self._streaming:
+            return False
+        self._lines = None
+        self._cancel_timer()
+        self._timer = self.loop.call_at(self.loop.time() + DRAIN_SECONDS, self._drain_expired)
+        return True
+
+    def _drain_expired(self) -> None:
+        self._timer = None
+        if self._busy:
+            self.abort()
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -345,12 +517,13 @@ class Client:
                                         f"{self._common}Content-Length: ").encode("latin-1")
         return head
 
-    async def post(self, path: str, body: bytes) -> Response:
-        """The response once its status line and headers are in."""
+    async def post(self, path: str, body: bytes, *, stream: bool = False) -> Response:
+        """The response once its status line and headers are in; with `stream`, its body as it arrives
+        (`response.content`), otherwise whole (`await response.read()`)."""
         if self.loop is None:
             self.loop = asyncio.get_running_loop()
         connection = await self._acquire()
-        waiter = connection.send(self._head(path) + b"%d\r\n\r\n" % len(body), body)
+        waiter = connection.send(self._head(path) + b"%d\r\n\r\n" % len(body), body, stream)
         try:
             return await waiter
         except BaseException:

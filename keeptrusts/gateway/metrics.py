@@ -59,11 +59,19 @@ class Metrics:
         self.counters[name][labels] += value
 
     def observe(self, name: str, labels: tuple, seconds: float) -> None:
+        self.histogram(name, labels).observe(seconds)
+
+    def histogram(self, name: str, labels: tuple) -> Histogram:
+        """One histogram series, e.g. to keep for observing on every request without looking it up."""
         series = self.histograms[name]
         histogram = series.get(labels)
         if histogram is None:
             histogram = series[labels] = Histogram()
-        histogram.observe(seconds)
+        return histogram
+
+    def counter(self, name: str) -> dict:
+        """A counter's series by label tuple (`series[labels] += 1`), e.g. to keep for every request."""
+        return self.counters[name]
 
     def set(self, name: str, value: float) -> None:
         self.gauges[name] = value
@@ -84,6 +92,8 @@ class Metrics:
                 lines.append(f"{name} {self.gauges.get(name, 0):g}")
             else:
                 for labels, hist in sorted(self.histograms.get(name, {}).items()):
+                    if not hist.count:
+                        continue  # series made ahead of their first observation
                     cumulative = 0
                     for bound, count in zip(LATENCY_BUCKETS + (float("inf"),), hist.counts):
                         cumulative += count

@@ -11,7 +11,6 @@ import os
 import time
 
 import aiohttp
-from yarl import URL
 
 from keeptrusts import __version__
 from keeptrusts.gateway import http1
@@ -38,19 +37,18 @@ class Upstream:
         self.last_error: str | None = None
         self.last_ok: float | None = None
         self._probed = 0.0
-        # Built once, not per request: the headers (with our own User-Agent, so aiohttp adds none) and each path's URL.
+        # Built once, not per request: the headers, with our own User-Agent.
         self._headers = {"Content-Type": "application/json", "User-Agent": f"keeptrusts-gateway/{__version__}"}
         if api_key:
             self._headers["Authorization"] = f"Bearer {api_key}"
-        self._urls: dict[str, URL] = {}
+        # Reading a streamed answer may pause between tokens; read_timeout bounds each pause, timeout the whole call.
         self.read_timeout = min(self.timeout, 300)
-        # Non-streaming calls (most of the traffic) go through the small HTTP/1.1 client; streams through aiohttp's.
+        # Model calls go through the small HTTP/1.1 client (http1.py); /models and the health probe through aiohttp's.
         self.client = http1.Client(self.base_url, self._headers, total_timeout=self.timeout, read_timeout=self.read_timeout,
                                    connect_timeout=CONNECT_TIMEOUT)
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=30, enable_cleanup_closed=True)
-        # Reading a streamed answer may pause between tokens; sock_read bounds each pause, total the whole call.
         timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=CONNECT_TIMEOUT, sock_read=self.read_timeout)
         # No cookie jar: cookies an upstream sets (e.g. a CDN's) must not pass from one user's call to the next,
         # and a jar with cookies is matched against every request.
@@ -60,20 +58,12 @@ class Upstream:
     def headers(self) -> dict:
         return self._headers
 
-    def url(self, path: str) -> URL:
-        url = self._urls.get(path)
-        if url is None:
-            url = self._urls[path] = URL(self.base_url + path)
-        return url
-
     async def post(self, path: str, body: bytes, *, stream: bool = False):
         """POST and return the response with headers read (the body is the caller's to read: `read()` then
         `release()`; a stream's lines from `content`). Only failures before the upstream answered are retried."""
-        if stream:
-            return await self._post_stream(path, body)
         for attempt in range(RETRIES + 1):
             try:
-                response = await self.client.post(path, body)
+                response = await self.client.post(path, body, stream=stream)
                 self.last_ok, self.last_error = time.time(), None
                 return response
             except asyncio.TimeoutError:  # before OSError, of which it is a subclass
@@ -85,26 +75,6 @@ class Upstream:
                     raise UpstreamUnavailable(f"cannot reach the upstream LLM at {self.base_url} ({exc})") from None
                 await asyncio.sleep(0.05 * (attempt + 1))
             except http1.ProtocolError as exc:
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                raise UpstreamUnavailable(f"the upstream LLM at {self.base_url} failed: {exc}") from None
-        raise AssertionError("unreachable")
-
-    async def _post_stream(self, path: str, body: bytes) -> aiohttp.ClientResponse:
-        url = self.url(path)
-        for attempt in range(RETRIES + 1):
-            try:
-                response = await self.session.post(url, data=body, headers=self._headers)
-                self.last_ok, self.last_error = time.time(), None
-                return response
-            except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                if attempt == RETRIES:
-                    raise UpstreamUnavailable(f"cannot reach the upstream LLM at {self.base_url} ({exc})") from None
-                await asyncio.sleep(0.05 * (attempt + 1))
-            except asyncio.TimeoutError:
-                self.last_error = "timeout"
-                raise UpstreamTimeout(f"the upstream LLM at {self.base_url} did not answer within {self.timeout:g} s") from None
-            except aiohttp.ClientError as exc:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 raise UpstreamUnavailable(f"the upstream LLM at {self.base_url} failed: {exc}") from None
         raise AssertionError("unreachable")

@@ -300,6 +300,13 @@ class PolicySet:
 
     def run_policy(self, policy: Policy, text: str, phase: str, context: dict | None = None) -> PolicyResult:
         """One policy on one text; a policy that raises blocks (fails closed) and says so."""
+        if type(text) is str and (phase != "input" or self.detectors.cache is None):
+            call = self._detector_calls.get(id(policy))
+            if call is not None:  # one uncached detector call on one piece (the streaming guard's windows)
+                try:
+                    return _DECIDERS[policy.type](policy, self.detectors.get(call[0])(text, *call[1]), phase)
+                except Exception as exc:  # noqa: BLE001 - a broken detector must not let text through
+                    return _fail_closed(policy, phase, exc)
         return self._run(policy, _Pieces.of(text), phase, context or {})
 
     def _run(self, policy: Policy, pieces: "_Pieces", phase: str, context: dict) -> PolicyResult:
@@ -424,11 +431,16 @@ def _expanded_categories(categories: tuple[str, ...]) -> frozenset[str]:
     return expand_categories(categories)
 
 
+_ALL_ZERO = frozenset({0.0})
+
+
 def content_findings(policy: Policy, found: DetectorResult) -> tuple[float, dict[str, int]]:
     """The policy's score (max over its categories) and the categories at or above its threshold."""
+    threshold = policy.options["threshold"]
+    if found.score == 0.0 and threshold > 0 and _ALL_ZERO >= set(found.scores.values()):
+        return 0.0, {}  # nothing scored (most texts)
     wanted = _expanded_categories(tuple(policy.options["categories"]))
     scores = {c: s for c, s in found.scores.items() if c in wanted}
-    threshold = policy.options["threshold"]
     hits = {c for c, s in scores.items() if s >= threshold}
     # Name the leaf category (violence), not also the umbrella that covers it (harmful).
     for umbrella, leaves in (("harmful", ("violence", "self-harm", "illegal")), ("biased", ("hate", "harassment"))):

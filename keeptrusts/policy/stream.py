@@ -32,6 +32,7 @@ from keeptrusts.policy.types import Span
 
 LOOKBACK = 96
 MAX_HOLD = 160
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # str.splitlines' boundaries
 _TITLES = frozenset({"mr.", "mrs.", "ms.", "dr.", "prof.", "sr.", "sra.", "mme.", "hr.", "fr."})
 
 
@@ -43,9 +44,9 @@ def hold_start(text: str, floor: int) -> int:
         position -= 1
     while position > floor:
         j = position
-        while j > floor and text[j - 1] in " \t":
-            j -= 1
-        if j == floor or text[j - 1] in "\r\n":
+        while j > floor and text[j - 1].isspace() and text[j - 1] not in _LINE_BREAKS:
+            j -= 1  # spaces of any kind: a no-break space is one too ("+1\u00a0415 …")
+        if j == floor or text[j - 1] in _LINE_BREAKS:
             return position  # names, numbers and addresses do not cross a line break
         k = j
         while k > floor and not text[k - 1].isspace():

@@ -54,6 +54,12 @@ class ScriptedUpstream:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
+        try:
+            self._exchange(conn)
+        except OSError:  # the gateway closed the connection (a timeout, a test's end)
+            pass
+
+    def _exchange(self, conn: socket.socket) -> None:
         buffer = b""
         with conn:
             while True:
@@ -177,3 +183,74 @@ def test_an_upstream_error_keeps_its_status_and_retry_after(start_gateway, scrip
     response = ask(gw)
     assert response.status_code == 429 and response.headers["Retry-After"] == "7"
     assert response.json()["error"]["message"] == "slow down"
+
+
+def sse_events(words: list[str]) -> bytes:
+    base = {"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o"}
+    events = [dict(base, choices=[{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])]
+    events += [dict(base, choices=[{"index": 0, "delta": {"content": word}, "finish_reason": None}]) for word in words]
+    events += [dict(base, choices=[{"index": 0, "delta": {}, "finish_reason": "stop"}]),
+               dict(base, choices=[], usage={"prompt_tokens": 9, "completion_tokens": len(words), "total_tokens": 9 + len(words)})]
+    return b"".join(b"data: " + orjson.dumps(e) + b"\n\n" for e in events) + b"data: [DONE]\n\n"
+
+
+STREAM = dict(HELLO, stream=True)
+WORDS = ["Sure", ", here", " is", " the", " plan", " for", " today", "."]
+
+
+def stream_text(gw) -> tuple[str, list[dict]]:
+    """The content the client received, and the error events, if any."""
+    text, errors = "", []
+    with httpx.stream("POST", gw.url + "/v1/chat/completions", headers=AUTH, json=STREAM, timeout=10) as response:
+        assert response.status_code == 200
+        for line in response.iter_lines():
+            if not line.startswith("data: ") or line == "data: [DONE]":
+                continue
+            event = orjson.loads(line[6:])
+            if "error" in event:
+                errors.append(event["error"])
+            for choice in event.get("choices", []):
+                text += choice["delta"].get("content") or ""
+    return text, errors
+
+
+def test_a_gzip_chunked_stream_split_mid_line_arrives_whole_and_in_order(start_gateway, scripted):
+    def respond(index, request):
+        body = chunked(gzip.compress(sse_events(WORDS)), 11)
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
+        pieces = [head]
+        for start in range(0, len(body), 23):
+            pieces += [body[start:start + 23], 0.002]
+        return pieces
+
+    upstream = scripted(respond)
+    gw = start_gateway(upstream_url=upstream.url)
+    assert stream_text(gw) == ("Sure, here is the plan for today.", [])
+    assert stream_text(gw) == ("Sure, here is the plan for today.", [])
+    assert upstream.connections == 1
+    assert b'"include_usage":true' in upstream.requests[0]  # asked for upstream, for the event
+    assert [(e["status"], e["tokens_out"]) for e in gw.events()] == [(200, 8), (200, 8)]
+
+
+def test_a_stream_that_breaks_off_ends_with_an_error_event(start_gateway, scripted):
+    def respond(index, request):
+        body = chunked(sse_events(WORDS), 40)
+        return [b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + body[:len(body) // 2], 0.05, None]
+
+    gw = start_gateway(upstream_url=scripted(respond).url)
+    text, errors = stream_text(gw)
+    assert text.startswith("Sure") and [e["code"] for e in errors] == ["upstream_unavailable"]
+    [event] = gw.events()
+    assert event["status"] == 502 and event["error_code"] == "upstream_unavailable" and event["action"] == "error"
+
+
+def test_a_stream_that_stalls_ends_with_a_timeout_event(start_gateway, scripted):
+    def respond(index, request):
+        body = sse_events(WORDS)
+        return [b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + body[:300], 3.0, body[300:], None]
+
+    gw = start_gateway(upstream_url=scripted(respond).url, upstream_timeout=0.3)
+    started = time.perf_counter()
+    text, errors = stream_text(gw)
+    assert [e["code"] for e in errors] == ["upstream_timeout"] and time.perf_counter() - started < 2
+    assert gw.events()[0]["status"] == 504

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from keeptrusts.policy import Detectors, PolicySet
-from keeptrusts.policy.detectors import quality, secrets
+from keeptrusts.policy.detectors import injection, pii_names, quality, secrets, textscan
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -91,3 +91,36 @@ def test_a_secret_needle_is_found_whatever_its_rarest_character():
             for needle in rule.needles:
                 text = f"some prose, then {needle} and more prose"
                 assert needle in secrets._needles_in(text if exact else text.lower(), groups)
+
+
+# Long texts (the shortcuts below take effect from WORD_TEXT_FROM characters):
+# the labelled corpora, outside the evaluation-only set, joined a hundred rows at a time.
+LABELLED = [json.loads(line)["text"] for path in sorted(DATA.glob("*.jsonl")) + sorted(DATA.glob("train/*.jsonl"))
+            for line in path.read_text().splitlines() if line.strip()]
+LONG = ["\n\n".join(LABELLED[start:start + 100]) for start in range(0, len(LABELLED), 100 * 5)]
+
+
+def without_long_text_shortcuts(monkeypatch):
+    """Letters-only needles looked for in the text itself, nothing remembered."""
+    for module in (pii_names, injection, secrets):
+        monkeypatch.setattr(module, "WORD_TEXT_FROM", float("inf"))
+    monkeypatch.setattr(textscan, "_MEMO_FROM", float("inf"))
+
+
+@pytest.mark.parametrize("policy_name", sorted(POLICY_TEXTS))
+def test_long_texts_get_the_same_decision_with_and_without_the_long_text_shortcuts(policy_name, monkeypatch):
+    policies = PolicySet.from_yaml(POLICY_TEXTS[policy_name], detectors=Detectors())
+
+    def run():
+        return [snapshot(policies.evaluate_input([{"role": "user", "content": text}])) for text in LONG] + [
+            snapshot(policies.evaluate_output(text, prompt="Summarise this.", finish_reason="stop")) for text in LONG]
+
+    fast = run()
+    with monkeypatch.context() as patched:
+        without_long_text_shortcuts(patched)
+        plain = run()
+    assert len(LONG) >= 12 and min(map(len, LONG)) > textscan.WORD_TEXT_FROM
+    assert fast == plain
+    # The long texts hold what the shortcuts look for: names, secrets and numbers, and they do not all pass.
+    assert any(entry.type == "pii-detector" and entry.findings for snap in fast for entry in snap[1])
+    assert any(entry.type in ("prompt-injection", "content-filter") and entry.action != "allow" for snap in fast for entry in snap[1])

@@ -29,6 +29,22 @@ def test_an_email_split_across_chunks_never_leaves_unredacted(policy_set, size):
     assert decision.action == "redact" and decision.text == sent
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u2003", "\u202f", " \u00a0 "])
+def test_unicode_spaces_between_words_stream_and_redact(policy_set, space):
+    # A no-break or em space before the last word used to raise IndexError in the hold-back scan.
+    text = f"Contact Alice{space}Smith at alice@example.com or Bob{space}Jones today.\nThanks!"
+    whole = policy_set.evaluate_output(text).text
+    assert "[EMAIL_1]" in whole
+    for size in (1, 4, 9):
+        sent, decision = stream(policy_set.output_guard(), [text[i:i + size] for i in range(0, len(text), size)])
+        assert sent == whole and decision.action == "redact"
+
+
+@pytest.mark.parametrize("text, held", [("hello\u00a0World", "World"), ("a\u2028Bob", "Bob"), ("call Ann\u00a0Lee", "Ann\u00a0Lee")])
+def test_hold_start_reads_unicode_spaces_and_line_separators(text, held):
+    assert text[hold_start(text, 0):] == held
+
+
 def test_plain_text_is_not_held_back(policy_set):
     guard = policy_set.output_guard()
     assert guard.feed("the answer is ") == "the answer is "

@@ -24,6 +24,7 @@ import functools
 import gzip
 import json
 import math
+import operator
 import re
 import unicodedata
 from importlib import resources
@@ -146,16 +147,10 @@ class Models:
         found = tokens(normalise(text))
         if not found:
             return self.bias
-        per_word = self._per_word
-        rows = []
-        total = 0
-        for word in set(found):
-            count, vector = per_word(word)
-            total += count
-            if vector is not None:
-                rows.append(vector)
+        entries = list(map(self._per_word, set(found)))  # (features, weights or None) per distinct word
+        rows = [vector for _, vector in entries if vector is not None]
         pairs = set(zip(found, found[1:]))
-        total += len(pairs)
+        total = sum(map(_FIRST, entries)) + len(pairs)
         bigrams = self._bigrams
         rows.extend(vector for vector in map(bigrams.get, pairs) if vector is not None)
         if not rows:
@@ -172,6 +167,9 @@ class Models:
             logits = self.logits(window)
             best = logits if best is None else tuple(map(max, best, logits))
         return {name: _sigmoid(logit) for name, logit in zip(self.names, best)}
+
+
+_FIRST = operator.itemgetter(0)
 
 
 def _sigmoid(x: float) -> float:

@@ -521,16 +521,30 @@ def _triggers() -> Triggers:
     return Triggers(rule.triggers for rule in RULES)
 
 
+# Words already known to be no slur, so each text only hashes the words it is the first to use.
+_NOT_SLURS: set[str] = set()
+_NOT_SLURS_MAX = 65536
+
+
 def _slur_spans(lowered: str, words: set[str]) -> list[Span]:
     spans = []
-    for word in words:
-        if 3 <= len(word) <= 12:
-            digest = _digest(word)
-            if digest in _SLUR_DIGESTS or digest in _AMBIGUOUS_DIGESTS:
-                for match in re.finditer(rf"\b{re.escape(word)}\b", lowered):
-                    if digest in _AMBIGUOUS_DIGESTS and not _near_person(lowered, match.start(), match.end()):
-                        continue
-                    spans.append(Span(match.start(), match.end(), "hate", 0.9))
+    unknown = words - _NOT_SLURS
+    if not unknown:
+        return spans
+    if len(_NOT_SLURS) > _NOT_SLURS_MAX:
+        _NOT_SLURS.clear()
+    for word in unknown:
+        if not 3 <= len(word) <= 12:
+            _NOT_SLURS.add(word)
+            continue
+        digest = _digest(word)
+        if digest not in _SLUR_DIGESTS and digest not in _AMBIGUOUS_DIGESTS:
+            _NOT_SLURS.add(word)
+            continue
+        for match in re.finditer(rf"\b{re.escape(word)}\b", lowered):
+            if digest in _AMBIGUOUS_DIGESTS and not _near_person(lowered, match.start(), match.end()):
+                continue
+            spans.append(Span(match.start(), match.end(), "hate", 0.9))
     return spans
 
 
@@ -623,9 +637,14 @@ def classifier_view(text: str, lowered: str | None = None) -> str:
     return classifier.unquoted(text) if framed else text
 
 
+@functools.lru_cache(maxsize=256)
+def _wanted_leaves(categories: frozenset[str]) -> frozenset[str]:
+    return frozenset(leaf for c in categories for leaf in UMBRELLAS.get(c, (c,)) if leaf in LEAVES)
+
+
 def detect(text: str, categories: frozenset[str] = frozenset(CATEGORIES)) -> DetectorResult:
     """Score `text` for each requested category (umbrellas = max of their leaves)."""
-    wanted_leaves = {leaf for c in categories for leaf in UMBRELLAS.get(c, (c,)) if leaf in LEAVES}
+    wanted_leaves = _wanted_leaves(categories)
     lowered = ascii_lower(text)
     words = words_of(lowered)
     spans: list[Span] = []
@@ -650,14 +669,18 @@ def detect(text: str, categories: frozenset[str] = frozenset(CATEGORIES)) -> Det
     if "hate" in wanted_leaves:
         spans += _slur_spans(lowered, words)
 
+    learned = classifier.scores(text) if wanted_leaves else None
+    counts = learned is not None and any(learned[leaf] >= classifier.COUNTED_FROM for leaf in wanted_leaves)
+    if not spans and not counts:
+        # Nothing found and no learned score counts (most texts): every category scores 0.
+        return DetectorResult(spans=[], score=0.0, scores=dict.fromkeys(categories, 0.0), reasons=[])
     leaf_scores = {leaf: 0.0 for leaf in wanted_leaves}
     for category, weight in _findings(spans):
         # Independent hits in a category add up (noisy-OR); rules that read the same words count once.
         leaf_scores[category] = 1.0 - (1.0 - leaf_scores[category]) * (1.0 - weight)
     learned_any = False
     if wanted_leaves:
-        learned = classifier.scores(text)
-        if any(learned[leaf] >= classifier.COUNTED_FROM for leaf in wanted_leaves):
+        if counts:
             view = classifier_view(text, lowered)
             if _PROTECTIVE_PURPOSE.search(lowered):
                 learned = {}  # the model reads topic, not intent: a protective purpose is the rules' call

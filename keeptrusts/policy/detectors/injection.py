@@ -41,7 +41,7 @@ import unicodedata
 import urllib.parse
 
 from keeptrusts.policy.detectors import classifier
-from keeptrusts.policy.detectors.textscan import Triggers, ascii_lower, lowercase_pattern, words_of
+from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, Triggers, ascii_lower, lowercase_pattern, word_text, words_of
 from keeptrusts.policy.types import DetectorResult, Span
 
 DEFAULT_THRESHOLD = 0.5
@@ -68,14 +68,15 @@ _HEX_DIGITS = re.compile(r"(?:[0-9a-fA-F]{2})+")
 _MAX_DECODED = 12
 
 
-def _has_leet_trigger(lowered: str, words: set[str]) -> bool:
+def _has_leet_trigger(lowered: str, words: set[str], tokens: list[str] | None = None) -> bool:
     """Reading digits and symbols as letters ("1gn0r3") reveals a trigger word the text did not have.
 
     Only tokens that mix letters with digits or symbols can; distinct tokens are few even in long text.
+    `tokens`: the ASCII text's tokens when the caller has split it already (lowered one by one).
     """
     if not any(c in lowered for c in "013457@$|"):
         return False
-    for token in set(lowered.split()):
+    for token in set(lowered.split()) if tokens is None else {token.lower() for token in set(tokens)}:
         if not token.isalpha() and _leet_words(token) - words:
             return True
     return False
@@ -140,18 +141,21 @@ def _unwrapped(text: str, lowered: str, words: set[str]) -> list[str]:
         variants.append(_UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
     if "&#" in text and _HTML_ENTITY.search(text):
         variants.append(html.unescape(text))
-    if not _REVERSE_HINTS.isdisjoint(words) or any(t in lowered for t in _REVERSED_TRIGGERS):
+    # Letters-only needles of a long text are looked for among its distinct words (textscan.word_text).
+    letters = (word_text(lowered) if len(lowered) >= WORD_TEXT_FROM else None) or lowered
+    if not _REVERSE_HINTS.isdisjoint(words) or any(t in (letters if t.isalpha() else lowered) for t in _REVERSED_TRIGGERS):
         variants.append(text[::-1])
-    if any(h in lowered for h in _ROT13_HINTS):
+    if any(h in (letters if h.isalpha() else lowered) for h in _ROT13_HINTS):
         variants.append(codecs.decode(text, "rot13"))
     return [v for v in variants if v != text]
 
 
-def _decode_candidates(text: str) -> list[str]:
-    """Printable text hidden in base64 or hex runs."""
+def _decode_candidates(text: str, tokens: list[str] | None = None) -> list[str]:
+    """Printable text hidden in base64 or hex runs (`tokens`: `text.split()` when the caller has it)."""
     decoded = []
     # Whitespace-split first: long tokens are rare, so the regex only sees candidates.
-    runs = [m.group() for token in text.split() if len(token) >= 20 for m in _ENCODED_RUN.finditer(token)]
+    tokens = text.split() if tokens is None else tokens
+    runs = [m.group() for token in tokens if len(token) >= 20 for m in _ENCODED_RUN.finditer(token)]
     if "\\x" in text:
         runs += [m.group().replace("\\x", "") for m in _HEX_ESCAPES.finditer(text)]
     for run in runs[:_MAX_DECODED]:
@@ -1338,7 +1342,8 @@ def detect(text: str) -> DetectorResult:
         if _scan(folded, hits, ctx, offsets=False, layer=2) and hits.weights != before and (_MIXED_SCRIPT_WORD.search(text) or _STYLED_LETTERS.search(text)):
             hits.add("homoglyphs", 0.3)
     lowered = ascii_lower(folded)
-    if _has_leet_trigger(lowered, words if folded is text else words_of(lowered)):
+    tokens = folded.split()  # read twice below: leetspeak (lowered, if ASCII) and encoded runs
+    if _has_leet_trigger(lowered, words if folded is text else words_of(lowered), tokens if folded.isascii() else None):
         before = dict(hits.weights)
         for layer, table in ((3, _LEET), (4, _LEET_L)):  # "1" reads as i or as l
             leet = _LEET_WORD.sub(lambda m: m.group().translate(table), lowered)  # only words that mix letters and digits
@@ -1357,7 +1362,7 @@ def detect(text: str) -> DetectorResult:
         before = dict(hits.weights)
         if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer, shown=shown) and hits.weights != before:
             hits.add("encoded_payload", 0.4)
-    for layer, plain in enumerate(_decode_candidates(folded), _DECODED_LAYERS):
+    for layer, plain in enumerate(_decode_candidates(folded, tokens), _DECODED_LAYERS):
         before = dict(hits.weights)
         if _scan(plain, hits, _NEUTRAL, offsets=False, layer=layer, shown=shown) and hits.weights != before:
             hits.add("encoded_payload", 0.4)

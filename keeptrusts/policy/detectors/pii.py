@@ -717,6 +717,9 @@ def _ip_addresses(text: str, runs: list[tuple[int, int]]) -> list[Span]:
 # Every digit-bearing entity lies in a run of digits and phone/number punctuation; one scan finds
 # the runs and each finder only looks inside them.
 _NUMERIC_RUN = re.compile(r"[0-9][0-9 \-.()\u00a0]*+")  # ASCII digits: checksums do arithmetic on them
+_MATCH_SPAN = re.Match.span
+
+
 def _with_prefix(text: str, start: int, end: int) -> tuple[int, int]:
     """Extend a run left over a leading '+', '(' or '+(' (`+44 …`, `(415) …`)."""
     while start > 0 and text[start - 1] in "+(" and end - start < 40:
@@ -759,7 +762,8 @@ def detect(text: str, entity_types: frozenset[str] = frozenset(ENTITY_TYPES)) ->
     if "email" in entity_types:
         spans.extend(_emails(text))
     if entity_types & _RUN_FINDERS.keys():
-        runs = [_with_prefix(text, *m.span()) for m in _NUMERIC_RUN.finditer(text)]
+        runs = [span if span[0] == 0 or text[span[0] - 1] not in "+(" else _with_prefix(text, *span)
+                for span in map(_MATCH_SPAN, _NUMERIC_RUN.finditer(text))]
         for entity_type, finder in _RUN_FINDERS.items():
             if entity_type in entity_types:
                 spans.extend(finder(text, runs))

@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from keeptrusts.policy.detectors import pii_names_scripts
+from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, ascii_lower, haystack, word_text
 from keeptrusts.policy.types import Span
 
 _DATA = Path(__file__).resolve().parents[2] / "data" / "names"
@@ -357,6 +358,9 @@ def _strong_context(text: str, start: int, end: int) -> bool:
     )
 
 
+_AFTER_SIGNATURE_NAME = re.compile(r"^[ \t]*(?:[,|\-–—(]|$)")
+
+
 def _is_signature(text: str, start: int, end: int) -> bool:
     """A name alone on its line (maybe followed by a role), right after a sign-off line."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -364,7 +368,7 @@ def _is_signature(text: str, start: int, end: int) -> bool:
         return False
     line_end = text.find("\n", end)
     rest = text[end : len(text) if line_end < 0 else line_end]
-    if rest.strip() and not re.match(r"^[ \t]*(?:[,|\-–—(]|$)", rest):
+    if rest.strip() and not _AFTER_SIGNATURE_NAME.match(rest):
         return False
     previous_end = line_start - 1
     while previous_end > 0:
@@ -425,13 +429,16 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
             kind = _classify(word)
             if kind in ("blocked", "particle"):
                 continue
-            if kind in ("common", "title") and not _after_title(text, m.start()):
+            start = m.start()
+            after_title = _after_title(text, start)
+            if not after_title and kind in ("common", "title"):
                 continue
-            tokens, kinds = [(m.start(), m.end(), word)], [kind]
+            tokens, kinds = [(start, m.end(), word)], [kind]
         else:
             base = m.start()
             tokens = [(base + t.start(), base + t.end(), t.group()) for t in _TOKEN_IN_SEQUENCE.finditer(word)]
             kinds = [_classify(w) for _, _, w in tokens]
+            after_title = None
         strong = titled = False
         # Leading titles, greetings and common words are context, not part of the name.
         while len(tokens) > 1 and (kinds[0] in ("title", "common", "particle", "initial") or (kinds[0] == "weak" and _is_greeting(tokens[0][2]))):
@@ -445,7 +452,10 @@ def _sequence_spans(text: str, occupied: list[tuple[int, int]]) -> list[Span]:
             tokens, kinds = tokens[1:], kinds[1:]  # "Yesterday Priya merged it", "Monday Okafor is out"
         if len(tokens) > 1 and kinds[0] in ("weak", "unknown", "rare") and kinds[1] == "given" and _at_sentence_start(text, tokens[0][0]):
             tokens, kinds = tokens[1:], kinds[1:]  # "Per Aurelio's comment", "Will Priya merge it?"
-        after_title = titled or _after_title(text, tokens[0][0])
+        if titled:
+            after_title = True
+        elif after_title is None or len(tokens) != 1 or tokens[0][0] != start:
+            after_title = _after_title(text, tokens[0][0])
         while tokens and kinds[-1] in ("common", "particle", "title") and not (after_title and len(tokens) == 1):
             tokens, kinds = tokens[:-1], kinds[:-1]
         if not tokens or "blocked" in kinds or ("common" in kinds and not after_title):
@@ -574,6 +584,7 @@ _ASCII_KEY_HINTS = (
 _KEY_HINTS = _ASCII_KEY_HINTS + tuple(sorted(
     key for key in _GENERIC_NAME_KEYS | _PERSON_KEYS_INTL if not any(hint in key for hint in _ASCII_KEY_HINTS)
 ))
+_KEY_HINTS_ALPHA = tuple((hint, hint.isalpha()) for hint in _KEY_HINTS)
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -626,21 +637,43 @@ def _split_row(line: str, delimiter: str) -> list[tuple[int, str]]:
     return cells
 
 
-def table_cells(text: str, wanted: Callable[[str], bool]) -> Iterator[tuple[str, int, str]]:
-    """Cells of CSV/TSV rows and Markdown tables whose header `wanted` accepts, as (header, offset,
-    value); headers are normalised: lowercase, without spaces, `_`, `-` or quotes."""
-    if text.count("\n") < 1:
-        return
+_COLUMN_NOISE = re.compile(r"[\s_\-\"']")
+
+
+@lru_cache(maxsize=4096)
+def _header_columns(line: str, delimiter: str) -> tuple[str, ...]:
+    """A header line's column names, normalised (a table's header repeats: parsed once)."""
+    return tuple(_COLUMN_NOISE.sub("", cell.lower()) for _, cell in _split_row(line, delimiter))
+
+
+_last_headers: tuple[str, list[tuple[int, str, tuple[str, ...]]]] | None = None
+
+
+def _table_headers(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(end, delimiter, columns) of every table header line in `text`. The last text's are remembered:
+    the financial and the name detectors both walk the tables of the same text."""
+    global _last_headers
+    last = _last_headers
+    if last is not None and (last[0] is text or last[0] == text):
+        return last[1]
     headers = list(_CSV_HEADER.finditer(text))
     if "|" in text:
         headers += _MARKDOWN_HEADER.finditer(text)
-    for header in headers:
-        line, delimiter = header.group().rstrip("\r"), header.group(1)
-        columns = [re.sub(r"[\s_\-\"']", "", cell.lower()) for _, cell in _split_row(line, delimiter)]
+    found = [(header.end(), header.group(1), _header_columns(header.group().rstrip("\r"), header.group(1))) for header in headers]
+    _last_headers = (text, found)
+    return found
+
+
+def table_cells(text: str, wanted: Callable[[str], bool]) -> Iterator[tuple[str, int, str]]:
+    """Cells of CSV/TSV rows and Markdown tables whose header `wanted` accepts, as (header, offset,
+    value); headers are normalised: lowercase, without spaces, `_`, `-` or quotes."""
+    if "\n" not in text:
+        return
+    for header_end, delimiter, columns in _table_headers(text):
         kept = [i for i, column in enumerate(columns) if wanted(column)]
         if not kept:
             continue
-        position = header.end() + 1
+        position = header_end + 1
         while position < len(text):
             line_end = text.find("\n", position)
             line_end = len(text) if line_end < 0 else line_end
@@ -731,16 +764,21 @@ def _upper_label_spans(text: str) -> list[Span]:
 def find_names(text: str) -> list[Span]:
     structured: list[Span] = []
     lower = text.lower()
-    hints = [h for h in _KEY_HINTS if h in lower]
-    if hints:
-        structured = _key_value_spans(text, lower, hints) + _csv_spans(text)
+    # Keys need a separator and tables a line break: without either, no key hint can matter.
+    if "\n" in text or ":" in text or "=" in text or "：" in text:
+        # A long text's letters-only hints are looked for among its distinct words (textscan.word_text).
+        words = word_text(ascii_lower(text)) if len(text) >= WORD_TEXT_FROM and len(lower) == len(text) else None
+        hints = [h for h, alpha in _KEY_HINTS_ALPHA if h in haystack(lower, alpha, words)]
+        if hints:
+            structured = _key_value_spans(text, lower, hints) + _csv_spans(text)
     structured += _lowercase_greeting_spans(text, lower)
     if "@" in text:
         structured += _mention_spans(text)
     if ": " in text:
         structured += _upper_label_spans(text)
-    structured.sort(key=lambda s: (s.start, -s.end))
-    structured = [s for k, s in enumerate(structured) if k == 0 or s.start >= structured[k - 1].end]
+    if structured:
+        structured.sort(key=lambda s: (s.start, -s.end))
+        structured = [s for k, s in enumerate(structured) if k == 0 or s.start >= structured[k - 1].end]
     occupied = [(s.start, s.end) for s in structured]
     spans = structured + _sequence_spans(text, occupied)
     if pii_names_scripts.has_caseless_script(text):

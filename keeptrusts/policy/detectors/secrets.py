@@ -50,7 +50,7 @@ import string
 from collections import Counter
 from typing import Callable
 
-from keeptrusts.policy.detectors.textscan import ascii_lower, needle_windows
+from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, ascii_lower, needle_windows, word_text
 from keeptrusts.policy.types import DetectorResult, Span
 
 # --- placeholders -----------------------------------------------------------------------------
@@ -383,8 +383,17 @@ def _needle_groups(rules: tuple[_Rule, ...]) -> tuple[tuple[tuple[str, tuple[str
     return tuple(groups)
 
 
-def _needles_in(haystack: str, groups) -> set[str]:
-    return {needle for char, needles in groups if char in haystack for needle in needles if needle in haystack}
+def _needles_in(haystack: str, groups, words: str | None = None, exact: bool = False) -> set[str]:
+    """The needles of `groups` in `haystack`. With `words` (textscan.word_text of the long text, lowercased),
+    a letters-only needle is looked for among its distinct words: instead of the lowercased haystack, or
+    first, lowercased, before the exact-case haystack (`AKIA` cannot be in a text without `akia`)."""
+    if words is None:
+        return {needle for char, needles in groups if char in haystack for needle in needles if needle in haystack}
+    if exact:
+        return {needle for char, needles in groups if char in haystack for needle in needles
+                if not (needle.isascii() and needle.isalpha() and needle.lower() not in words) and needle in haystack}
+    return {needle for char, needles in groups if char in haystack
+            for needle in needles if needle in (words if needle.isalpha() else haystack)}
 
 
 def _scan(text: str, rules: tuple[_Rule, ...], wanted: frozenset[str] | None) -> list[Span]:
@@ -395,7 +404,8 @@ def _scan(text: str, rules: tuple[_Rule, ...], wanted: frozenset[str] | None) ->
     # needles), only if the text has its rarest character, and a rule without one is skipped before
     # needle_windows builds its regions. Looking for needles is most of this detector's cost on a short answer.
     exact, lower = _needle_groups(rules)
-    present, present_lower = _needles_in(text, exact), _needles_in(lowered, lower)
+    words = word_text(lowered) if len(lowered) >= WORD_TEXT_FROM else None
+    present, present_lower = _needles_in(text, exact, words, exact=True), _needles_in(lowered, lower, words)
     if not present and not present_lower:
         return spans
     for rule in rules:

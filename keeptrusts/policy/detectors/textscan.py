@@ -9,8 +9,24 @@ from typing import Iterable
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
+# The last text lowered and the last word set: the content-filter, prompt-injection and dlp-filter
+# detectors read the same message one after the other (a pair each, replaced, never mutated).
+_last_lowered: tuple[str, str] = ("", "")
+_last_words: tuple[str, frozenset[str]] = ("", frozenset())
+_MEMO_FROM = 256  # characters: shorter texts are cheaper to lower or split again than to compare
+
+
 def ascii_lower(text: str) -> str:
     """Lowercase with offsets kept: a few letters (İ) lower to two code points, so fall back to ASCII."""
+    global _last_lowered
+    if len(text) >= _MEMO_FROM:
+        last = _last_lowered
+        if last[0] is text:
+            return last[1]
+        lowered = text.lower()
+        lowered = lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+        _last_lowered = (text, lowered)
+        return lowered
     lowered = text.lower()
     return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
 
@@ -97,6 +113,11 @@ class Triggers:
             else:
                 self._ungated_ascii.append(entry)
         self._gate_keys = frozenset(self._gated)
+        # Ungated marks filed under their rarest character: a text without it (one memchr) has none of them.
+        by_char: dict[str, list[tuple]] = {}
+        for entry in self._ungated_ascii:
+            by_char.setdefault(max(entry[0], key=_rarity), []).append(entry)
+        self._ungated_by_char = tuple(by_char.items())
         self.lengths = tuple(sorted({len(k) for k in self.prefixes}))
         self._word_rules: dict[str, frozenset[int]] = {}  # a plain dict: cheaper per lookup than lru_cache
 
@@ -134,7 +155,8 @@ class Triggers:
         words = words if isinstance(words, (set, frozenset)) else set(words)
         long_text = len(lowered) > _LONG_TEXT
         ordered: list[str] | None = None
-        candidates = [self._ungated_ascii] + [self._gated[key] for key in self._gate_keys & words]
+        candidates = [marks for char, marks in self._ungated_by_char if char in lowered]
+        candidates += [self._gated[key] for key in self._gate_keys & words]
         if not lowered.isascii():
             candidates.append(self._other_marks)
         for marks in candidates:
@@ -166,13 +188,58 @@ WORDS = re.compile(r"[^\W\d_]+")
 _ASCII_WORDS = re.compile(r"[a-z]+")
 
 
-def words_of(lowered: str) -> set[str]:
+WORD_TEXT_FROM = 4096  # characters: from here on, letters-only needles are looked for in `word_text`
+_last_word_text: tuple[str, str] = ("", "")
+
+
+def word_text(lowered: str) -> str | None:
+    """The distinct words of lowercased text joined by spaces, if a detector already split this text
+    into words (`words_of`), else None: splitting a long text costs more than it would save.
+
+    A needle made only of letters (`str.isalpha`) is in `lowered` exactly when it is in this string,
+    which holds each word once — a long text repeats its words, so such needles are cheaper to look
+    for here. Callers look in `lowered` when there is none."""
+    global _last_word_text
+    last = _last_word_text
+    if last[0] is lowered:
+        return last[1]
+    words = _last_words
+    if words[0] is not lowered or len(lowered) < WORD_TEXT_FROM:
+        return None
+    joined = " ".join(words[1])
+    _last_word_text = (lowered, joined)
+    return joined
+
+
+def haystack(lowered: str, needle_is_alpha: bool, words: str | None) -> str:
+    """Where to look for a needle: `words` (a `word_text`) for a letters-only one when there is one."""
+    return words if needle_is_alpha and words is not None else lowered
+
+
+def words_of(lowered: str) -> frozenset[str]:
     """Distinct words of lowercased text (the ASCII pattern is several times faster when it applies)."""
-    return set((_ASCII_WORDS if lowered.isascii() else WORDS).findall(lowered))
+    global _last_words
+    if len(lowered) >= _MEMO_FROM:
+        last = _last_words
+        if last[0] is lowered:
+            return last[1]
+        words = frozenset((_ASCII_WORDS if lowered.isascii() else WORDS).findall(lowered))
+        _last_words = (lowered, words)
+        return words
+    return frozenset((_ASCII_WORDS if lowered.isascii() else WORDS).findall(lowered))
 
 
 _LONG_TEXT = 8192
 _WORD_RULES_MAX = 65536  # distinct words remembered per rule set before the table starts over
+
+
+# Characters from commonest to rarest in lowercased prose and code (roughly); any other is rarer still.
+_COMMONEST_FIRST = " etaoinshrdlcumwfgypbvkjxqz,.-0123456789:=_/()\"'\n"
+
+
+def _rarity(char: str) -> int:
+    index = _COMMONEST_FIRST.find(char)
+    return len(_COMMONEST_FIRST) if index < 0 else index
 
 
 def _tail(mark: str) -> str | None:
