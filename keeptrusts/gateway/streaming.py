@@ -61,9 +61,14 @@ async def relay_stream(gateway: Gateway, request: web.Request, call: Call, upstr
     status, error_code = 200, None
     started = time.perf_counter()
     lines = upstream_lines(upstream) if guarded else None
+    ahead = None  # a line read while merging that was not merged: the next one to relay
     try:
         while True:
-            if guarded:
+            if ahead is not None:
+                line, ahead = ahead, None
+                if isinstance(line, Exception):
+                    raise line
+            elif guarded:
                 line = await next_line(lines, state, out)
             else:
                 line = await upstream.content.readline() or _EOF
@@ -78,6 +83,10 @@ async def relay_stream(gateway: Gateway, request: web.Request, call: Call, upstr
                 chunk = orjson.loads(payload)
             except orjson.JSONDecodeError:
                 continue  # not a JSON event: nothing a client could use
+            if guarded and lines.qsize() and plain_text(chunk) is not None:
+                merged, ahead = merge_waiting(chunk, lines)
+                if merged:
+                    payload = None  # the chunk is serialised again
             data = relay_chunk(state, chunk, payload, usage_asked, guarded)
             if state.blocked is not None:
                 break
@@ -167,8 +176,55 @@ def content_chunk(state: StreamState, index: int, text: str) -> bytes:
     return sse(orjson.dumps(chunk))
 
 
-def relay_chunk(state: StreamState, chunk: dict, payload: bytes, usage_asked: bool, guarded: bool) -> bytes | None:
-    """The bytes to send for one upstream chunk (None to send nothing)."""
+def plain_text(chunk: dict) -> str | None:
+    """The text of a chunk that carries nothing but text for one choice (what most of a stream is), else None."""
+    choices = chunk.get("choices")
+    if not isinstance(choices, list) or len(choices) != 1 or chunk.get("usage"):
+        return None
+    choice = choices[0]
+    if not isinstance(choice, dict) or choice.get("finish_reason") or choice.get("logprobs") is not None:
+        return None
+    delta = choice.get("delta")
+    if not isinstance(delta, dict) or len(delta) != 1:
+        return None
+    text = delta.get("content")
+    return text if isinstance(text, str) and text else None
+
+
+def merge_waiting(chunk: dict, lines: asyncio.Queue):
+    """Fold the text of the chunks already waiting (text of the same choice, nothing else) into `chunk`, so the
+    output guard checks it once rather than piece by piece: under load, when the upstream writes faster than the
+    gateway relays, a stream costs a few guard passes instead of one per token. Returns whether anything was
+    merged, and the waiting line that could not be (or _EOF, or an exception) to relay next, or None."""
+    choice = chunk["choices"][0]
+    index = choice.get("index", 0)
+    parts = [choice["delta"]["content"]]
+    ahead = None
+    while lines.qsize():
+        line = lines.get_nowait()
+        if line is _EOF or isinstance(line, Exception):
+            ahead = line
+            break
+        if not line.startswith(b"data:"):
+            continue  # the blank line between events
+        try:
+            following = orjson.loads(line[5:].strip())
+        except orjson.JSONDecodeError:
+            ahead = line
+            break
+        text = plain_text(following)
+        if text is None or following["choices"][0].get("index", 0) != index:
+            ahead = line
+            break
+        parts.append(text)
+    if len(parts) == 1:
+        return False, ahead
+    choice["delta"]["content"] = "".join(parts)
+    return True, ahead
+
+
+def relay_chunk(state: StreamState, chunk: dict, payload: bytes | None, usage_asked: bool, guarded: bool) -> bytes | None:
+    """The bytes to send for one upstream chunk (None to send nothing; payload None: send it serialised again)."""
     if chunk.get("usage"):
         state.usage = chunk["usage"]
     choices = chunk.get("choices")
@@ -177,7 +233,7 @@ def relay_chunk(state: StreamState, chunk: dict, payload: bytes, usage_asked: bo
         return sse(payload) if usage_asked and chunk.get("usage") else None
     if not state.template:
         state.template = {k: chunk[k] for k in ("id", "created", "model", "system_fingerprint") if k in chunk}
-    modified = False
+    modified = payload is None
     if not usage_asked and "usage" in chunk:
         del chunk["usage"]
         modified = True

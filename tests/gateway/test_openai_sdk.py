@@ -33,7 +33,9 @@ def test_chat_completion_passes_through_and_is_recorded(start_gateway):
 
 def test_streaming_relays_chunks_and_strips_usage_the_client_did_not_ask_for(start_gateway):
     gw = start_gateway(POLICY)
-    chunks = list(gw.openai().chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello"}], stream=True))
+    # Tokens a few ms apart, as a model writes them (chunks that arrive together are relayed together).
+    chunks = list(gw.openai().chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello"}], stream=True,
+                                                      extra_body={"mock": {"chunk_delay_ms": 5}}))
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text in REPLIES
     assert len(chunks) > 10  # word by word, not buffered into one

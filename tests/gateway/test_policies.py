@@ -65,16 +65,22 @@ def test_secret_in_the_answer_is_redacted(start_gateway):
     assert completion.choices[0].message.content == "Set GITHUB_TOKEN=[SECRET_1] in CI."
 
 
-def test_secret_split_across_stream_chunks_is_still_redacted(start_gateway):
+@pytest.mark.parametrize("chunk_delay_ms", [5, 0])
+def test_secret_split_across_stream_chunks_is_still_redacted(start_gateway, chunk_delay_ms):
     gw = start_gateway(REDACT_SECRETS)
     reply = f"Here is how to configure the pipeline. Set the variable to {TOKEN} and rerun the job."
     stream = gw.openai().chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "config?"}], stream=True,
-                                                 extra_body={"mock": {"reply": reply, "chunk_chars": 7}})
+                                                 extra_body={"mock": {"reply": reply, "chunk_chars": 7, "chunk_delay_ms": chunk_delay_ms}})
     pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
     text = "".join(pieces)
     assert TOKEN not in text and TOKEN[:12] not in text
     assert text == reply.replace(TOKEN, "[SECRET_1]")
-    assert sum(1 for p in pieces if p) > 5  # released as it streamed, not buffered to the end
+    upstream_chunks = -(-len(reply) // 7)
+    if chunk_delay_ms:
+        assert sum(1 for p in pieces if p) > 5  # released as it streamed, not buffered to the end
+    else:
+        # All at once from the upstream: what was already waiting is checked and relayed together.
+        assert sum(1 for p in pieces if p) < upstream_chunks
 
 
 def test_stream_blocked_on_output_ends_with_an_error_event(start_gateway):
