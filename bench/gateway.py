@@ -400,6 +400,10 @@ def print_report(r: dict) -> None:
     bare, gw = same["bare proxy"], same["gateway"]
     print(f"\ngateway throughput = {gw['rps'] / bare['rps']:.0%} of the bare proxy's; p99 = {gw['p99_ms'] / bare['p99_ms']:.2f}× the bare "
           f"proxy's; TTFT overhead {r['ttft']['gateway_overhead_ms']} ms; gateway RSS {r['gateway_rss_mb']} MB")
+    # The ratio that holds on a busy machine: when other work starves the bare proxy, its req/s (and so the
+    # throughput ratio) says more about the machine than about the gateway.
+    print(f"gateway CPU per request = {gw['cpu_ms_per_request'] / bare['cpu_ms_per_request']:.2f}× the bare proxy's "
+          f"(≥ 50 % of its throughput, both CPU-bound, needs ≤ 2×); {r['machine']}")
     print("\nc=64, every row side by side (gateway rows relative to the bare proxy on the same bodies):\n")
     print("| path | requests | mean body | req/s | p50 ms | p99 ms | CPU ms/req | vs bare: req/s | vs bare: p99 |")
     print("|---|---|---|---|---|---|---|---|---|")

@@ -176,6 +176,9 @@ def content_chunk(state: StreamState, index: int, text: str) -> bytes:
     return sse(orjson.dumps(chunk))
 
 
+_PLAIN_CHOICE_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
+
+
 def plain_text(chunk: dict) -> str | None:
     """The text of a chunk that carries nothing but text for one choice (what most of a stream is), else None."""
     choices = chunk.get("choices")
@@ -184,6 +187,8 @@ def plain_text(chunk: dict) -> str | None:
     choice = choices[0]
     if not isinstance(choice, dict) or choice.get("finish_reason") or choice.get("logprobs") is not None:
         return None
+    if not _PLAIN_CHOICE_KEYS.issuperset(choice):
+        return None  # e.g. a provider's per-chunk annotations (content_filter_results): relayed as they are
     delta = choice.get("delta")
     if not isinstance(delta, dict) or len(delta) != 1:
         return None

@@ -254,3 +254,25 @@ def test_a_stream_that_stalls_ends_with_a_timeout_event(start_gateway, scripted)
     text, errors = stream_text(gw)
     assert [e["code"] for e in errors] == ["upstream_timeout"] and time.perf_counter() - started < 2
     assert gw.events()[0]["status"] == 504
+
+
+def test_chunks_with_annotations_are_relayed_one_by_one_even_when_they_arrive_together(start_gateway, scripted):
+    def respond(index, request):
+        events = [orjson.loads(line[6:]) for line in sse_events(WORDS).split(b"\n\n") if line.startswith(b"data: {")]
+        for event in events:
+            for choice in event["choices"]:
+                choice["content_filter_results"] = {"hate": {"filtered": False, "severity": "safe"}}
+        body = b"".join(b"data: " + orjson.dumps(e) + b"\n\n" for e in events) + b"data: [DONE]\n\n"
+        return [b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: %d\r\n\r\n" % len(body) + body]
+
+    # An output policy, so the stream goes through the guard (where waiting chunks are merged otherwise).
+    gw = start_gateway("policies:\n  - {name: team-secrets, type: dlp-filter, action: redact, applies_to: both}\n",
+                       upstream_url=scripted(respond).url)
+    received = []
+    with httpx.stream("POST", gw.url + "/v1/chat/completions", headers=AUTH, json=STREAM, timeout=10) as response:
+        for line in response.iter_lines():
+            if line.startswith("data: {"):
+                received += orjson.loads(line[6:])["choices"]
+    assert "".join(c["delta"].get("content") or "" for c in received) == "Sure, here is the plan for today."
+    assert len(received) == len(WORDS) + 2  # the role chunk, every word's own chunk, the finish chunk
+    assert all(c["content_filter_results"]["hate"]["severity"] == "safe" for c in received)

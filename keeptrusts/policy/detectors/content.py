@@ -670,7 +670,7 @@ def detect(text: str, categories: frozenset[str] = frozenset(CATEGORIES)) -> Det
         spans += _slur_spans(lowered, words)
 
     learned = classifier.scores(text) if wanted_leaves else None
-    counts = learned is not None and any(learned[leaf] >= classifier.COUNTED_FROM for leaf in wanted_leaves)
+    counts = learned is not None and max(map(learned.__getitem__, wanted_leaves)) >= classifier.COUNTED_FROM
     if not spans and not counts:
         # Nothing found and no learned score counts (most texts): every category scores 0.
         return DetectorResult(spans=[], score=0.0, scores=dict.fromkeys(categories, 0.0), reasons=[])

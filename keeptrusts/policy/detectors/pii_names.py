@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from keeptrusts.policy.detectors import pii_names_scripts
-from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, ascii_lower, haystack, word_text
+from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, ascii_lower, word_text
 from keeptrusts.policy.types import Span
 
 _DATA = Path(__file__).resolve().parents[2] / "data" / "names"
@@ -768,7 +768,10 @@ def find_names(text: str) -> list[Span]:
     if "\n" in text or ":" in text or "=" in text or "：" in text:
         # A long text's letters-only hints are looked for among its distinct words (textscan.word_text).
         words = word_text(ascii_lower(text)) if len(text) >= WORD_TEXT_FROM and len(lower) == len(text) else None
-        hints = [h for h, alpha in _KEY_HINTS_ALPHA if h in haystack(lower, alpha, words)]
+        if words is None:
+            hints = [h for h in _KEY_HINTS if h in lower]
+        else:
+            hints = [h for h, alpha in _KEY_HINTS_ALPHA if h in (words if alpha else lower)]
         if hints:
             structured = _key_value_spans(text, lower, hints) + _csv_spans(text)
     structured += _lowercase_greeting_spans(text, lower)

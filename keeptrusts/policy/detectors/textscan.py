@@ -120,6 +120,7 @@ class Triggers:
         self._ungated_by_char = tuple(by_char.items())
         self.lengths = tuple(sorted({len(k) for k in self.prefixes}))
         self._word_rules: dict[str, frozenset[int]] = {}  # a plain dict: cheaper per lookup than lru_cache
+        self._inert: set[str] = set()  # words known to trigger no rule (`active` skips them in one step)
 
     def for_word(self, word: str) -> frozenset[int]:
         """Rules `word` triggers (as an exact word or by a prefix), remembered across texts."""
@@ -144,15 +145,21 @@ class Triggers:
         """Rules with at least one trigger in the text (no positions)."""
         found: set[int] = set()
         cache = self._word_rules  # `for_word` inlined: this loop runs once per distinct word of every text
-        if len(cache) > _WORD_RULES_MAX:
+        inert = self._inert
+        if len(cache) > _WORD_RULES_MAX or len(inert) > _WORD_RULES_MAX:
             cache.clear()
-        for word in words:
+            inert.clear()
+        words = words if isinstance(words, (set, frozenset)) else set(words)
+        # Most words trigger no rule: a set difference (in C) leaves the few that do or are new.
+        for word in words - inert:
             hit = cache.get(word)
             if hit is None:
-                hit = cache[word] = self._for_word(word)
-            if hit:
-                found |= hit
-        words = words if isinstance(words, (set, frozenset)) else set(words)
+                hit = self._for_word(word)
+                if not hit:
+                    inert.add(word)
+                    continue
+                cache[word] = hit
+            found |= hit
         long_text = len(lowered) > _LONG_TEXT
         ordered: list[str] | None = None
         candidates = [marks for char, marks in self._ungated_by_char if char in lowered]
@@ -209,11 +216,6 @@ def word_text(lowered: str) -> str | None:
     joined = " ".join(words[1])
     _last_word_text = (lowered, joined)
     return joined
-
-
-def haystack(lowered: str, needle_is_alpha: bool, words: str | None) -> str:
-    """Where to look for a needle: `words` (a `word_text`) for a letters-only one when there is one."""
-    return words if needle_is_alpha and words is not None else lowered
 
 
 def words_of(lowered: str) -> frozenset[str]:
