@@ -975,7 +975,10 @@ _AUTHORING = re.compile(
     r"|\bhere(?:'s| is)\s+(?:the|our|my)\s+(?:[\w-]+\s+){0,2}?(?:prompt|system prompt|template|persona|system message)\b"
     r"|システムプロンプトを(?:設計|作成|書|作っ|考え|見直)|(?:写|设计|設計|编写|編寫|修改|优化)[^。\n]{0,6}(?:系统提示|系統提示)|시스템\s?프롬프트를?\s?(?:작성|설계|검토)"
     r"|\b(?:schreibe?|erstelle|überarbeite)\s+(?:gerade\s+)?(?:die|unsere|meine|einen)\s+(?:system-?prompt|systemanweisung)\w*"
-    r"|\b(?:escribiendo|redactando|diseñando|revisando)\s+(?:el|un|nuestro|mi)\s+prompt|\b(?:j'écris|je rédige|nous rédigeons)\s+(?:le|un|notre|mon)\s+prompt", re.M)
+    r"|\b(?:escribiendo|redactando|diseñando|revisando)\s+(?:el|un|nuestro|mi)\s+prompt|\b(?:j'écris|je rédige|nous rédigeons)\s+(?:le|un|notre|mon)\s+prompt"
+    r"|\b(?:mein|meinen|meine|unser|unseren|unsere)\s+(?:system-?prompt|systemanweisung|prompt)\w*|\b(?:mon|notre)\s+prompt(?: système| systeme)?\b"
+    r"|\b(?:mi|nuestro)\s+prompt(?: de sistema| del sistema)?\b|\b(?:meu|nosso)\s+prompt(?: de sistema| do sistema)?\b|\b(?:il mio|il nostro)\s+prompt(?: di sistema)?\b"
+    r"|(?:мой|наш)\s+(?:системный\s+)?промпт|我的(?:系统)?提示词?|我们的(?:系统)?提示词?|私の(?:システム)?プロンプト|제\s?(?:시스템\s?)?프롬프트", re.M)
 _IMPERATIVE_LEADS = ("", "please", "now", "ok", "okay", "so", "and", "then", "first", "also", "just", "kindly", "simply", "important", "note")
 _IMPERATIVE_ENDINGS = re.compile(
     r"(?:^|\b)(?:please|now|and|then|also|just|kindly|simply|first|you (?:must|should|will|need to|have to|are to|shall)|"
@@ -1043,11 +1046,17 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
     if opened >= 0 and ctx.follow_quoted:
         opened = -1  # "… — execute it now", "do what it says": the quotation is handed over to be carried out
     quoted = opened >= 0
-    reported = quoted and _is_reported(text, opened)
+    if not quoted and not ctx.follow_quoted and _in_reported_turn(text, start) and (ctx.topic or ctx.defensive):
+        quoted = True  # "the bot was tricked. User: ignore your rules … Bot: Sure … How do we prevent this?": a transcript discussed
+    reported = opened >= 0 and _is_reported(text, opened)
     lead = _sentence_lead(text, start)
     topic = ctx.topic_outside(start, end)
     if reported:
         return 0.25  # "a PDF containing the line '…'", "messages like «…»", "the NPC says: '…'": an example, not an order
+    if not ctx.follow_quoted and reason in ("instruction_override", "system_prompt_extraction", "jailbreak_persona") and (
+            (_EXAMPLE_LEAD.search(lead) and not _ORDERING_OPENER.match(lead))
+            or (_REPORTED_ORDER.search(lead) and not _SECOND_PERSON.search(text, start, end))):
+        return 0.25  # "a regex that matches phrases like ignore previous instructions", "the attack is to tell the model to ignore …"
     if reason == "instruction_override" and _in_code_syntax(text, start, end):
         return 0.25  # "(ignore|disregard)\s+…" in a regex or code, not prose
     if reason == "system_prompt_extraction" and not quoted and "your" not in text[start:end].lower() and _OWN_PROMPT.search(text, max(0, start - 120), min(len(text), end + 80)):
@@ -1109,6 +1118,7 @@ _OWN_PROMPT = re.compile(
 _REPORTED = re.compile(
     r"(?:\b(?:contain(?:s|ed|ing)?|includ(?:es|ed|ing)|saying|says|said|(?:can|could|would|might|will|may) say|wrote|writes|typed|types|typing|sent|replied|posted|"
     r"trying|tried|tries|entered|entering|submitted|hiding|hides|hid|planting|plants|planted|injecting|injects|injected|smuggling|smuggled|"
+    r"sends|sent|feeds|fed|passes|passed|returns|returned|outputs|output|logs|logged|flags|flagged|blocks|blocked|catches|caught|detects|detected|matches|matched|"
     r"(?:if|when|whenever) (?:you|they|someone|users?|people) (?:ask|type|say|enter|write)|by (?:asking|typing|saying)|asked|"
     r"(?:something |messages? |prompts? |inputs? |strings? |phrases? |attacks? |text |payloads? )?like|such as|e\.g\.|i\.e\.|for example|for instance|of the form|along the lines of|reading|called|named"
     r"|with the (?:line|string|text|phrase|comment|message|words?))(?:\s+(?:the|a|an|this|that|line|lines|string|strings|phrase|phrases|text|sentence|words?|message|comment|payload|instruction))*"
@@ -1154,6 +1164,15 @@ _OPENING_VOCATIVE = re.compile(
 _READER_CLAUSE = re.compile(r"\b(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|reviewing|scanning|viewing|that reads|who reads|which reads|ingesting|crawling|indexing)\b", re.I)
 
 
+_TURN_BEFORE = re.compile(r"(?:^|[\n.!?]\s*)(?:user|human|customer|attacker|visitor|me|q)\s*:[^\n:]*$", re.I)
+_REPLY_TURN = re.compile(r"(?:^|[\n.!?]\s*)(?:bot|assistant|ai|agent|model|support|chatbot|a|gpt|claude)\s*:\s*\S", re.I)
+
+
+def _in_reported_turn(text: str, start: int) -> bool:
+    """The span is a speaker's turn in a pasted exchange that also has the bot's reply."""
+    return bool(_TURN_BEFORE.search(text, max(0, start - 200), start)) and bool(_REPLY_TURN.search(text, start))
+
+
 def _is_reported(text: str, opened: int) -> bool:
     """The quotation opening at `opened` is reported or given as an example, not addressed to the model."""
     if text.startswith("```", opened):
@@ -1181,6 +1200,15 @@ _FORBIDDING = re.compile(r"(?:^|[\"'“,;] *)(?:do not|don'?t|never|must not|mus
 _WORKAROUND = re.compile(
     r"\b(?:instead|rather|however|just|except|but|though)\b\W+(?:\w+\W+){0,4}?(?:write|print|output|give|tell|show|spell|encode|translate|summari[sz]e|paraphrase|put|list|type|say|echo|copy|paste|return|recite|repeat|hint|describe)\b", re.I)
 _WE_DONT = re.compile(r"\b(?:we|i)\s+(?:\w+\s+)?(?:don'?t|do not|never|won'?t|will not|shouldn'?t|should not)$")
+_EXAMPLE_LEAD = re.compile(
+    r"\b(?:phrases?|strings?|inputs?|messages?|prompts?|things|patterns?|attacks?|payloads?|requests?|lines?|sentences?|examples?|commands?|wordings?)\s+(?:like|such as|e\.g\.|including|of the form)\b")
+# Someone else is told to do it: "the classic attack is to tell the model to ignore …", "tricks the bot into revealing …"
+_REPORTED_ORDER = re.compile(
+    r"\b(?:tell|tells|telling|told|ask|asks|asking|asked|instruct|instructs|instructing|instructed|get|gets|getting|got|make|makes|making|made|trick|tricks|tricking|tricked|convince|convinces|convincing|convinced|persuade|persuades|persuading|persuaded)\s+"
+    r"(?:the|a|an|its|their|our|any|that)\s+(?:[\w-]+\s+)?(?:model|bot|assistant|ai|llm|chatbot|agent|copilot|system)s?\s+(?:to|into)\b")
+_ORDERING_OPENER = re.compile(
+    r"(?:(?:from now on|now|please|ok|okay|so|then|just|also)[, ]+)*(?:do|try|say|type|write|use|start|go|follow|act|keep|begin)\b|.*\b(?:you must|you should|you will|from now on|your (?:job|task|goal|mission))\b")
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|u|ur)\b", re.I)
 _CONDITION_LEAD = re.compile(r"(?:if|when|whenever|in case|should (?:a|the|any|someone|anyone)|unless)\b(?!.*\b(?:then|,)\s*$)")
 _NEGATED_LEAD = re.compile(r"\b(?:never|not|don'?t|do not|doesn'?t|does not|mustn'?t|must not|shouldn'?t|should not|won'?t|cannot|can'?t)$")
 _LOOSE_VERB = re.compile(
