@@ -1,17 +1,17 @@
 """A small HTTP/1.1 client for the gateway's upstream calls (chat, streamed or not, and embeddings).
 
 aiohttp's client costs ≈ 0.08 ms of CPU per call on this path (request and response objects, a
-task per request body, timers, cookie and trace hooks); this one ≈ 0.02 ms (docs/performance.md):
-one prebuilt request head per path, one write, the response parsed from the socket's bytes as they
-arrive. It does what the gateway needs and no more: POST with a bytes body to one origin, pooled
-keep-alive connections (no limit; an idle connection is dropped after KEEPALIVE_SECONDS), TLS for
-https, Content-Length, chunked and read-until-close bodies, gzip/deflate bodies (we ask for none),
-and the timeouts of the aiohttp session it replaces (connect, total, and the longest pause between
-reads). A streamed call's body is read line by line as it arrives (`response.content`, as aiohttp's).
+task per request body, timers, cookie and trace hooks); this one ≈ 0.03 ms (docs/performance.md).
+httptools (llhttp, Node's parser) reads the response: status line, headers, Content-Length, chunked
+and read-until-close framing, interim (1xx) responses. Ours is the rest: one prebuilt request head per
+path and one write per call, pooled keep-alive connections to one origin (no limit; an idle connection
+is dropped after KEEPALIVE_SECONDS), TLS for https, gzip/deflate bodies (we ask for none), the timeouts
+of the aiohttp session it replaced (connect, total, longest pause between reads), and a streamed call's
+body line by line as it arrives (`response.content`, as aiohttp's).
 
-Errors: `Disconnected` when a connection closed before the response's status line arrived (the
-upstream never answered: the caller may retry), `ProtocolError` for a response it cannot read or one
-cut mid-body, `OSError` from connecting, `asyncio.TimeoutError` for any timeout.
+Errors: `Disconnected` when a connection closed before the response's head arrived (the upstream never
+answered: the caller may retry), `ProtocolError` for a response it cannot read or one cut mid-body,
+`OSError` from connecting, `asyncio.TimeoutError` for any timeout.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import socket
 import ssl
 import zlib
 
+from httptools import HttpParserError, HttpParserUpgrade, HttpResponseParser
 from multidict import CIMultiDict
 from yarl import URL
 
@@ -157,7 +158,9 @@ class Lines:
 
 
 class _Connection(asyncio.Protocol):
-    """One keep-alive connection; at most one exchange at a time."""
+    """One keep-alive connection; at most one exchange at a time. httptools (llhttp) parses the response;
+    its callbacks (`on_header`, `on_headers_complete`, `on_body`, `on_message_complete`) fill in the
+    exchange, which completes once `feed_data` has returned."""
 
     def __init__(self, client: "Client") -> None:
         self.client = client
@@ -165,23 +168,24 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.closed = False
         self.idle_since = 0.0
-        self._buffer = bytearray()
+        self._parser = HttpResponseParser(self)
         self._head_waiter: asyncio.Future | None = None
         self._response: Response | None = None
+        self._headers: CIMultiDict | None = None  # the response's headers until they are complete
+        self._head_bytes = 0
         self._busy = False
+        self._done = False  # the message is complete; the exchange completes once feed_data returns
         self._timer: asyncio.TimerHandle | None = None
         self._started = 0.0
         self._last_read = 0.0
-        self._mode = 0  # body framing once the head is in: 1 length, 2 chunked, 3 until close
-        self._length = 0
+        self._until_close = False  # no Content-Length, not chunked: the body ends when the connection closes
         self._chunks: list[bytes] = []
-        self._chunk_left = -1  # -1: a size line is next; ≥ 0: bytes of chunk data (+ CRLF) still to come
-        self._trailers = False
         self._keep_alive = True
         self._encoding = ""
         self._streaming = False
         self._lines: Lines | None = None
         self._decompressor = None
+        self._error: BaseException | None = None  # raised by a callback, to be reported once feed_data returns
 
     # --- asyncio.Protocol ------------------------------------------------
     def connection_made(self, transport) -> None:
@@ -201,8 +205,8 @@ class _Connection(asyncio.Protocol):
             return
         if self._response is None:
             self._fail(Disconnected("the upstream closed the connection before answering"))
-        elif self._mode == 3:
-            self._complete(b"" if self._streaming else bytes(self._buffer))
+        elif self._until_close:  # llhttp ends such a body only at EOF, which httptools does not expose
+            self._complete()
         else:
             self._fail(ProtocolError("the upstream closed the connection in the middle of its response"))
 
@@ -211,186 +215,98 @@ class _Connection(asyncio.Protocol):
             self.abort()
             return
         self._last_read = self.loop.time()
-        buffer = self._buffer
-        buffer += data
-        if self._response is None and not self._parse_head():
+        try:
+            self._parser.feed_data(data)
+        except (HttpParserError, HttpParserUpgrade) as exc:  # (we never ask to switch protocols)
+            if not self._done:
+                self._fail(self._error or ProtocolError(f"the upstream's response cannot be read ({exc or type(exc).__name__})"))
+                return
+            self._keep_alive = False  # bytes after the message: do not reuse the connection
+        if self._done:
+            self._complete()
+        elif self._headers is not None:  # still in the head: every byte so far is head
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._fail(ProtocolError("the upstream's response headers are too large"))
+
+    # --- httptools callbacks ---------------------------------------------
+    def on_message_begin(self) -> None:
+        if self._done:
+            self._keep_alive = False  # a second message nobody asked for
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        headers = self._headers
+        if headers is not None:  # (trailers after a chunked body are not kept)
+            self._head_bytes += len(name) + len(value) + 4
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._error = ProtocolError("the upstream's response headers are too large")
+                raise self._error
+            headers.add(name.decode("latin-1"), value.decode("latin-1"))
+
+    def on_headers_complete(self) -> None:
+        parser = self._parser
+        status = parser.get_status_code()
+        if status < 200:  # an interim response (100 Continue, 103 Early Hints): the real one follows
+            self._headers = CIMultiDict()
             return
-        mode = self._mode
+        headers, self._headers = self._headers, None
+        self._keep_alive = parser.should_keep_alive()
+        self._until_close = (status != 204 and status != 304 and "Content-Length" not in headers
+                             and "chunked" not in headers.get("Transfer-Encoding", "").lower())
+        self._encoding = encoding = headers.get("Content-Encoding", "").lower()
         if self._streaming:
-            self._stream_body()
-        elif mode == 1:
-            if len(buffer) >= self._length:
-                if len(buffer) > self._length:
-                    self._keep_alive = False
-                self._complete(bytes(buffer[:self._length]))
-        elif mode == 2:
-            self._parse_chunks()
+            self._lines = Lines(self.loop)
+            if encoding and encoding != "identity":
+                if encoding not in ("gzip", "x-gzip", "deflate"):
+                    self._error = ProtocolError(f"unsupported Content-Encoding {encoding!r}")
+                    raise self._error
+                self._decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS)
+        self._response = Response(self, status, headers, self._lines)
+        waiter = self._head_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(self._response)
+
+    def on_body(self, data: bytes) -> None:
+        if not self._streaming:
+            self._chunks.append(data)
+            return
+        if self._decompressor is not None:  # a streamed body's next bytes go to its reader as they arrive
+            try:
+                data = self._decompressor.decompress(data)
+            except zlib.error as exc:
+                self._error = ProtocolError(f"cannot decode the upstream's {self._encoding} body ({exc})")
+                raise self._error from None
+        if data and self._lines is not None:
+            self._lines._feed(data)
+
+    def on_message_complete(self) -> None:
+        if self._headers is None and not self._done:  # (not the end of an interim response)
+            self._done = True
 
     # --- one exchange ----------------------------------------------------
     def send(self, head: bytes, body: bytes, stream: bool = False) -> asyncio.Future:
         self._busy = True
+        self._done = False
         self._response = None
+        self._headers = CIMultiDict()
+        self._head_bytes = 0
         self._streaming = stream
         self._lines = None
         self._decompressor = None
-        self._mode = 0
-        self._buffer.clear()
+        self._until_close = False
+        self._chunks = []
+        self._error = None
         self._head_waiter = waiter = self.loop.create_future()
         self._started = self._last_read = self.loop.time()
         self._timer = self.loop.call_at(self._started + self.client.first_deadline, self._check_timeout)
         self.transport.writelines((head, body))
         return waiter
 
-    def _parse_head(self) -> bool:
-        buffer = self._buffer
-        while True:
-            end = buffer.find(b"\r\n\r\n")
-            if end < 0:
-                if len(buffer) > MAX_HEAD_BYTES:
-                    self._fail(ProtocolError("the upstream's response headers are too large"))
-                return False
-            lines = bytes(buffer[:end]).split(b"\r\n")
-            del buffer[:end + 4]
-            status_line = lines[0]
-            try:
-                if not status_line.startswith(b"HTTP/1."):
-                    raise ValueError
-                status = int(status_line[9:12])
-            except ValueError:
-                self._fail(ProtocolError(f"not an HTTP/1.1 response: {status_line[:80]!r}"))
-                return False
-            if 100 <= status < 200:
-                continue  # an interim response (100 Continue, 103 Early Hints): the real one follows
-            headers = CIMultiDict()
-            for line in lines[1:]:
-                name, sep, value = line.partition(b":")
-                if sep:
-                    headers.add(name.strip().decode("latin-1"), value.strip().decode("latin-1"))
-            break
-        connection = headers.get("Connection", "").lower()
-        self._keep_alive = status_line[7:8] == b"1" and "close" not in connection
-        self._encoding = headers.get("Content-Encoding", "").lower()
-        if status == 204 or status == 304:
-            self._mode, self._length = 1, 0
-        elif "chunked" in headers.get("Transfer-Encoding", "").lower():
-            self._mode, self._chunks, self._chunk_left, self._trailers = 2, [], -1, False
-        elif "Content-Length" in headers:
-            try:
-                self._length = int(headers["Content-Length"])
-            except ValueError:
-                self._fail(ProtocolError("the upstream sent an invalid Content-Length"))
-                return False
-            self._mode = 1
-        else:
-            self._mode, self._keep_alive = 3, False
-        if self._streaming:
-            self._lines = Lines(self.loop)
-            if self._encoding and self._encoding != "identity":
-                if self._encoding not in ("gzip", "x-gzip", "deflate"):
-                    self._fail(ProtocolError(f"unsupported Content-Encoding {self._encoding!r}"))
-                    return False
-                self._decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in self._encoding else zlib.MAX_WBITS)
-        self._response = Response(self, status, headers, self._lines)
-        waiter = self._head_waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(self._response)
-        return True
-
-    def _stream_body(self) -> None:
-        buffer = self._buffer
-        mode = self._mode
-        if mode == 2:
-            self._parse_chunks()
-        elif mode == 1:
-            take = min(len(buffer), self._length)
-            if take:
-                self._emit(bytes(buffer[:take]))
-            self._length -= take
-            if self._length == 0:
-                if len(buffer) > take:
-                    self._keep_alive = False
-                buffer.clear()
-                self._complete(b"")
-            else:
-                buffer.clear()
-        elif buffer:
-            self._emit(bytes(buffer))
-            buffer.clear()
-
-    def _emit(self, data: bytes) -> None:
-        """A streamed body's next bytes, to its reader (decompressed if need be)."""
-        if self._decompressor is not None:
-            try:
-                data = self._decompressor.decompress(data)
-            except zlib.error as exc:
-                self._fail(ProtocolError(f"cannot decode the upstream's {self._encoding} body ({exc})"))
-                return
-        if data and self._lines is not None:
-            self._lines._feed(data)
-
-    def _parse_chunks(self) -> None:
-        buffer = self._buffer
-        position = 0
-        size = len(buffer)
-        streaming = self._streaming
-        while self._busy:
-            if self._trailers:
-                end = buffer.find(b"\r\n", position)
-                if end < 0:
-                    break
-                if end == position:  # the empty line after the last chunk (and any trailers)
-                    if end + 2 < size:
-                        self._keep_alive = False
-                    del buffer[:end + 2]
-                    self._complete(b"" if streaming else b"".join(self._chunks))
-                    return
-                position = end + 2
-            elif self._chunk_left < 0:
-                end = buffer.find(b"\r\n", position)
-                if end < 0:
-                    if size - position > 1024:
-                        self._fail(ProtocolError("the upstream sent an invalid chunk size"))
-                        return
-                    break
-                try:
-                    chunk_size = int(bytes(buffer[position:end]).split(b";", 1)[0].strip(), 16)
-                except ValueError:
-                    self._fail(ProtocolError("the upstream sent an invalid chunk size"))
-                    return
-                position = end + 2
-                if chunk_size == 0:
-                    self._trailers = True
-                else:
-                    self._chunk_left = chunk_size + 2  # the data and its CRLF
-            else:
-                available = size - position
-                if not available:
-                    break
-                data_left = self._chunk_left - 2
-                if data_left > 0:  # a streamed chunk is passed on as far as it has arrived
-                    take = min(available, data_left)
-                    piece = bytes(buffer[position:position + take])
-                    if streaming:
-                        self._emit(piece)
-                    else:
-                        self._chunks.append(piece)
-                    position += take
-                    available -= take
-                    self._chunk_left -= take
-                if self._chunk_left <= 2:
-                    skip = min(available, self._chunk_left)
-                    position += skip
-                    self._chunk_left -= skip
-                    if self._chunk_left:
-                        break  # the rest of the CRLF is still to come
-                    self._chunk_left = -1
-        if position and self._busy:
-            del buffer[:position]
-
-    def _complete(self, body: bytes) -> None:
+    def _complete(self) -> None:
         self._cancel_timer()
         response = self._response
         self._busy = False
+        self._done = False
         self._response = None
         error = None
         if self._streaming:
@@ -403,7 +319,6 @@ class _Connection(asyncio.Protocol):
                 except zlib.error as exc:
                     error = ProtocolError(f"cannot decode the upstream's {self._encoding} body ({exc})")
             if self._keep_alive and not self.closed and error is None:
-                self._buffer.clear()
                 self.client._release(self)
             else:
                 self.abort()
@@ -412,13 +327,15 @@ class _Connection(asyncio.Protocol):
             if lines is not None:
                 lines._end(error)
             return
+        chunks = self._chunks
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        self._chunks = []
         if self._encoding and self._encoding != "identity":
             try:
                 body = _decode(body, self._encoding)
             except (zlib.error, ValueError) as exc:
                 body, error = None, ProtocolError(f"cannot decode the upstream's {self._encoding} body ({exc})")
         if self._keep_alive and not self.closed:
-            self._buffer.clear()
             self.client._release(self)
         else:
             self.abort()
@@ -428,6 +345,7 @@ class _Connection(asyncio.Protocol):
     def _fail(self, error: BaseException) -> None:
         self._cancel_timer()
         self._busy = False
+        self._done = False
         response, self._response = self._response, None
         waiter, self._head_waiter = self._head_waiter, None
         if waiter is not None and not waiter.done():

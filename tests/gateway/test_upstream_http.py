@@ -276,3 +276,44 @@ def test_chunks_with_annotations_are_relayed_one_by_one_even_when_they_arrive_to
     assert "".join(c["delta"].get("content") or "" for c in received) == "Sure, here is the plan for today."
     assert len(received) == len(WORDS) + 2  # the role chunk, every word's own chunk, the finish chunk
     assert all(c["content_filter_results"]["hate"]["severity"] == "safe" for c in received)
+
+
+def test_bytes_that_are_not_an_http_answer_are_a_502(start_gateway, scripted):
+    def respond(index, request):
+        if index == 0:
+            return [b"SSH-2.0-OpenSSH_9.6\r\n\r\n"]
+        if index == 1:
+            return [b"HTTP/1.1 200 OK\r\nContent-Length: nine\r\n\r\n" + ANSWER]
+        if index == 2:
+            return [b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 70000 + b"\r\nContent-Length: 2\r\n\r\n{}"]
+        return [b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 70000]  # and no end of the head in sight
+
+    upstream = scripted(respond)
+    gw = start_gateway(upstream_url=upstream.url)
+    for _ in range(4):
+        response = ask(gw)
+        assert response.status_code == 502 and response.json()["error"]["code"] == "upstream_unavailable"
+    assert len(upstream.requests) == 4  # never retried: the upstream had answered
+
+
+def test_a_large_answer_in_one_read_is_not_taken_for_large_headers(start_gateway, scripted):
+    content = "word " * 40000
+    big = orjson.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": "gpt-4o",
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]})
+
+    def respond(index, request):
+        return [b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(big) + big]
+
+    gw = start_gateway(upstream_url=scripted(respond).url)
+    response = ask(gw)
+    assert response.status_code == 200 and len(response.json()["choices"][0]["message"]["content"]) == len(content)
+
+
+def test_bytes_after_an_answer_mean_the_connection_is_not_reused(start_gateway, scripted):
+    def respond(index, request):
+        return [b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(ANSWER) + ANSWER + b"HTTP/1.1 200 OK\r\n"]
+
+    upstream = scripted(respond)
+    gw = start_gateway(upstream_url=upstream.url)
+    assert ask(gw).status_code == 200 and ask(gw).status_code == 200
+    assert upstream.connections == 2
