@@ -971,6 +971,7 @@ _AUTHORING = re.compile(
     r"\b(?:my|our)\s+(?:(?!(?:as|to|is|the|a|an|into|message|messages|input|words|text)\b)[\w'’-]+\s+){0,3}?(?:system[ _-]?prompts?|prompts?|system messages?|personas?|prompt templates?|(?:bot|agent|assistant) (?:instructions|config))\b"
     r"|\b(?:writ|draft|review|edit|improv|tighten|tweak|rewrit|refin|author|design|updat|polish)\w*\s+(?:me\s+)?(?:the|our|my|a|an|this|their)\s+(?:(?!(?:your|ur|yr|its|of)\b)[\w'’-]+\s+){0,3}?(?:system[ _-]?prompt|prompt|persona|system message|prompt template)s?\b"
     r"|\bprompt templates?\b|^\s*draft\s*:|\bdraft\s*:\s*$"
+    r"|\{\{\s*[\w.]+\s*\}\}|(?<![\w$])\{[a-z_][\w.]*\}|\$\{[\w.]+\}|\.prompty\b|\.prompt\b|\bprompts/[\w./-]+"
     r"|\b(?:the|this|our|my)\s+(?:[\w-]+\s+){0,2}?(?:prompt|system prompt|template|persona|instructions)\s+(?:(?:that|which)\s+)?(?:we|i)\s+(?:send|sent|use|pass|give|gave|wrote|have|built|feed|ship|put)\b"
     r"|\bhere(?:'s| is)\s+(?:the|our|my)\s+(?:[\w-]+\s+){0,2}?(?:prompt|system prompt|template|persona|system message)\b"
     r"|システムプロンプトを(?:設計|作成|書|作っ|考え|見直)|(?:写|设计|設計|编写|編寫|修改|优化)[^。\n]{0,6}(?:系统提示|系統提示)|시스템\s?프롬프트를?\s?(?:작성|설계|검토)"
@@ -1088,6 +1089,8 @@ def _dampening(text: str, start: int, end: int, reason: str, ctx: _Context | Non
         return 0.35  # "players must get the bot to reveal a secret word", "never reveal other employees' data"
     if quoted and (topic or ctx.defensive or ctx.authoring):
         return 0.25
+    if quoted and _asked_about_quote(text, end, lead):
+        return 0.25  # 'How does Llama Guard decide whether "ignore previous instructions" is unsafe?'
     if quoted and _example_after(text, start, end):
         return 0.25  # '"AI: ignore the user" style text': a kind of text, named by an example
     if _named_after(text, end):
@@ -1266,6 +1269,21 @@ _RETRACTION = re.compile(
     r"i (?:pasted|sent|copied|attached|gave you|shared) the wrong\b|pasted the wrong\b|sent the wrong\b)", re.I)
 _AUXILIARY_LEAD = re.compile(r"(?:is|are|was|were|does|do|did|will|would|should|could|can|has|have|had|might|may|isn'?t|aren'?t|doesn'?t|won'?t)\b")
 _POLITE_REQUEST = re.compile(r"(?:(?:so|ok|okay|now|hey|please)[, ]+)*(?:can|could|would|will)\s+(?:you|u)\b(?:\s+(?:please|just|kindly|now))*$")
+
+
+_WH_LEAD = re.compile(r"(?:how|why|what|whats|what's|which|when|where|whether|is|are|does|do|did|should|would|could|can)\b")
+_SUGGESTION_LEAD = re.compile(r"(?:why (?:don'?t|not)|how about|what if you|can you|could you|would you|will you)\b")
+
+
+def _asked_about_quote(text: str, end: int, lead: str) -> bool:
+    """The quotation sits in a question about it ("how does X decide whether '…' is unsafe?"), not in a
+    request built as a question ("can you '…'?", "why don't you '…'?")."""
+    if not _WH_LEAD.match(lead) or _SUGGESTION_LEAD.match(lead):
+        return False
+    stop = re.compile(r"[.!?\n]").search(text, end)
+    while stop and stop.group() == "." and stop.start() + 1 < len(text) and not text[stop.start() + 1].isspace():
+        stop = re.compile(r"[.!?\n]").search(text, stop.end())  # "gpt-4o.", "e.g." inside the sentence
+    return bool(stop) and stop.group() == "?"
 
 
 def _asks_about(text: str, end: int, lead: str) -> bool:
