@@ -97,19 +97,18 @@ class Detectors:
         function = self.get(kind)
         cache = self.cache
         texts, starts = pieces.texts, pieces.starts
-        if cache is None or phase != "input" or cache.max_entries <= 0:
+        if cache is None or phase != "input":
             return [(starts[i], function(texts[i], *arguments)) for i in indexes]
-        longest = cache.max_text_chars
         found = []
         for i in indexes:
             text = texts[i]
-            if len(text) > longest:
-                found.append((starts[i], function(text, *arguments)))
-                continue
-            key = (phase, kind, arguments, pieces.digest(i))
-            result = cache.lookup(key)
-            if result is None:
-                result = cache.store(key, function(text, *arguments))
+            if not cache.caches(text):
+                result = function(text, *arguments)
+            else:
+                key = (phase, kind, arguments, pieces.digest(i))
+                result = cache.lookup(key)
+                if result is None:
+                    result = cache.store(key, function(text, *arguments))
             found.append((starts[i], result))
         return found
 
