@@ -274,7 +274,7 @@ _STRUCTURE_RULES: list[tuple[str, float, tuple[str, ...], str]] = [
      rf"[^.?!\n]{{0,100}}\b{_GROUPS2}\b[^.?!\n]{{0,80}}\b(?:{_NEGATIVE_TRAIT}|{_HATE_FATE}|for being|make fun of|mock|ridicule|out by any means|removed from|secretly)"
      rf"|\b(?:make fun of|mock|ridicule|humiliate)\s+{_GROUPS2}\s+for being\b"),
     # harassment: messages meant to demean a specific person; stalking and pile-ons
-    ("harassment", 0.8, ("worthless", "stupid", "ugly", "small", "terrible", "fat", "useless", "insulting", "humiliat", "fake accounts", "quit", "leave", "leaves", "cries", "kills", "life hell",
+    ("harassment", 0.8, ("worthless", "stupid", "ugly", "feel small", "terrible", "fat", "useless", "insulting", "humiliat", "fake accounts", "quit", "leave", "leaves", "cries", "kills", "life hell",
                          "bully", "harass", "reputation", "whore", "slut"),
      r"\b(?:write|draft|send|compose|help me (?:write|send|draft)|give me|post|come up with)\s+(?:me\s+)?(?:a|an|some|\d+|twenty|ten|five)?\s*(?:\w+\s+){0,3}?(?:messages?|posts?|comments?|texts?|emails?|tweets?|repl(?:y|ies)|notes?|insults?|reviews?|roasts?|dms?)\b"
      r"[^.?!\n]{0,120}\b(?:make (?:her|him|them) feel (?:worthless|stupid|ugly|small|like shit|terrible|fat|useless)|insulting|humiliat\w+|from fake accounts|so (?:she|he|they) (?:quits?|leaves?|cries|kills)|make (?:his|her|their) life (?:a living )?hell"

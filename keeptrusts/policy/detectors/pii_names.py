@@ -584,6 +584,7 @@ _ASCII_KEY_HINTS = (
 _KEY_HINTS = _ASCII_KEY_HINTS + tuple(sorted(
     key for key in _GENERIC_NAME_KEYS | _PERSON_KEYS_INTL if not any(hint in key for hint in _ASCII_KEY_HINTS)
 ))
+_KEY_HINTS_IN_ASCII = tuple(hint for hint in _KEY_HINTS if hint.isascii())
 _KEY_HINTS_ALPHA = tuple((hint, hint.isalpha()) for hint in _KEY_HINTS)
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -769,7 +770,8 @@ def find_names(text: str) -> list[Span]:
         # A long text's letters-only hints are looked for among its distinct words (textscan.word_text).
         words = word_text(ascii_lower(text)) if len(text) >= WORD_TEXT_FROM and len(lower) == len(text) else None
         if words is None:
-            hints = [h for h in _KEY_HINTS if h in lower]
+            # An ASCII text holds no key written in another script: half the lookups on most traffic.
+            hints = [h for h in (_KEY_HINTS_IN_ASCII if lower.isascii() else _KEY_HINTS) if h in lower]
         else:
             hints = [h for h, alpha in _KEY_HINTS_ALPHA if h in (words if alpha else lower)]
         if hints:

@@ -192,7 +192,6 @@ class Triggers:
 
 
 WORDS = re.compile(r"[^\W\d_]+")
-_ASCII_WORDS = re.compile(r"[a-z]+")
 
 
 WORD_TEXT_FROM = 4096  # characters: from here on, letters-only needles are looked for in `word_text`
@@ -219,16 +218,28 @@ def word_text(lowered: str) -> str | None:
 
 
 def words_of(lowered: str) -> frozenset[str]:
-    """Distinct words of lowercased text (the ASCII pattern is several times faster when it applies)."""
+    """Distinct words of lowercased text (runs of letters)."""
     global _last_words
     if len(lowered) >= _MEMO_FROM:
         last = _last_words
         if last[0] is lowered:
             return last[1]
-        words = frozenset((_ASCII_WORDS if lowered.isascii() else WORDS).findall(lowered))
+        words = _split_words(lowered)
         _last_words = (lowered, words)
         return words
-    return frozenset((_ASCII_WORDS if lowered.isascii() else WORDS).findall(lowered))
+    return _split_words(lowered)
+
+
+# ASCII text is split without a regex, about twice as fast: every byte that is not a-z becomes a
+# space, then one split (the same words as `[a-z]+` on lowercased text).
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not ord("a") <= b <= ord("z"))
+_NOT_ASCII_LETTER_TO_SPACE = bytes.maketrans(_NOT_ASCII_LETTER, b" " * len(_NOT_ASCII_LETTER))
+
+
+def _split_words(lowered: str) -> frozenset[str]:
+    if lowered.isascii():
+        return frozenset(lowered.encode("ascii").translate(_NOT_ASCII_LETTER_TO_SPACE).decode("ascii").split())
+    return frozenset(WORDS.findall(lowered))
 
 
 _LONG_TEXT = 8192
