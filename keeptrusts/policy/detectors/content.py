@@ -192,6 +192,13 @@ _HARM_ACT = (
     r"(?:kill|murder|stab|shoot|poison|strangle|choke|smother|suffocate|drown|beat|bludgeon|hurt|injure|maim|cripple|attack|assault|bomb|blow up|burn|torch|set fire to|run over|tamper with|sabotage|cut the brakes"
     r"|slit|behead|decapitate|kidnap|abduct|torture|massacre|gas (?:him|her|them|the)|knife|punch|break (?:his|her|their|your) (?:legs?|arms?|neck|jaw|knees?|face)|bleed out|take out|get rid of|disfigure|acid attack|throw acid)"
 )
+# Words one of `_HARM_ACT`'s acts needs, a prefix or a phrase each (`gas (him|her|them|the)` aside).
+_HARM_ACT_TRIGGERS = (
+    "kill", "murder", "stab", "shoot", "poison", "strangl", "choke", "smother", "suffocat", "drown", "beat",
+    "bludgeon", "hurt", "injur", "maim", "crippl", "attack", "assault", "bomb", "blow", "burn", "torch", "fire",
+    "run over", "tamper", "sabotag", "brakes", "slit", "behead", "decapitat", "kidnap", "abduct", "tortur",
+    "massacr", "knife", "punch", "break", "bleed", "take out", "get rid", "disfigur", "acid",
+)
 _VICTIM = (
     r"(?:someone|somebody|a person|people|him|her|them|everyone|anybody|anyone|a (?:man|woman|child|kid|guy|girl|cop|officer|stranger|human|baby)|(?:my|his|her|their|our|the|a|that|this) (?:\w+ )?"
     r"(?:neighbou?r|wife|husband|ex|boss|manager|coworker|co-worker|colleague|teacher|roommate|landlord|mom|mum|dad|mother|father|brother|sister|son|daughter|family|kids|classmates?|students?|protesters?|crowd|journalist|politician|president|senator"
@@ -222,14 +229,12 @@ _HATE_FATE = (
 
 _STRUCTURE_RULES: list[tuple[str, float, tuple[str, ...], str]] = [
     # violence: ask or intent + harmful act + a person, animal or gathering
-    ("violence", 0.85, ("kill", "murder", "stab", "shoot", "poison", "strangl", "choke", "smother", "suffocat", "drown", "beat", "bludgeon", "hurt", "injur", "maim", "crippl", "attack", "assault",
-                        "bomb", "blow", "burn", "torch", "fire", "run over", "tamper", "sabotag", "brakes", "slit", "behead", "decapitat", "kidnap", "abduct", "tortur", "massacr", "knife", "punch", "break",
-                        "bleed", "take out", "get rid", "disfigur", "acid"),
+    ("violence", 0.85, _HARM_ACT_TRIGGERS,
      rf"\b{_ASK}\s+(?:\w+\s+){{0,4}}?{_HARM_ACT}\w*\s+(?:\w+\s+){{0,2}}?{_VICTIM}\b"),
     # violence: harmful act + an outcome only a harm-seeker wants ("so it looks natural", "before the ambulance arrives")
     ("violence", 0.85, ("natural$", "accident$", "accidental$", "trace$", "evidence$", "caught$", "noticing$", "knowing$", "detected$", "ambulance$", "bleed$", "bleeds$", "injure$", "maximum$",
                         "casualties$", "damage$", "deaths$", "death$", "untraceable$", "walk$", "suffer$", "suffers$", "die$", "dies$", "pain$", "hurts$"),
-     rf"\b{_HARM_ACT}\w*\b[^.?!\n]{{0,80}}?{_HARM_OUTCOME}"),
+     rf"\b{_HARM_ACT}\w*\b[^.?!\n]{{0,80}}?{_HARM_OUTCOME}", (), None, (*_HARM_ACT_TRIGGERS, "gas")),
     # threats: "I'll come to your office and shoot every one of you", "they'll get hurt", "we know where your kids go to school"
     ("violence", 0.85, ("i'll", "i will", "we'll", "we will", "gonna", "going to", "they'll", "you'll"),
      r"\b(?:i(?:'ll| will| am going to|'m going to|'m gonna| gonna)|we(?:'ll| will| are going to|'re going to|'re gonna))\s+(?:\w+\s+){0,6}?"
@@ -487,11 +492,14 @@ _AMBIGUOUS_DIGESTS = frozenset("f9d0d9b18ae9033a 45cd3e1bb472d8e2 9915ba2d822280
 
 
 class _Rule:
-    __slots__ = ("category", "weight", "triggers", "pattern", "near", "unless")
+    __slots__ = ("category", "weight", "triggers", "pattern", "near", "unless", "needs")
 
     def __init__(self, category: str, weight: float, triggers: tuple[str, ...], source: str,
-                 near: str | tuple[str, ...] = (), unless: str | None = None):
+                 near: str | tuple[str, ...] = (), unless: str | None = None, needs: tuple[str, ...] = ()):
         self.category, self.weight, self.triggers = category, weight, triggers
+        # A second set of triggers, one of which the text must also hold: for a rule whose own triggers
+        # are common words ("walk", "damage", "caught") but whose pattern needs one of these as well.
+        self.needs = needs
         self.pattern = lowercase_pattern(source)
         # Cues that must all appear around the match (same sentence or the one before), and words
         # that, nearby, make it innocent ("kill the process").
@@ -519,6 +527,11 @@ def _digest(word: str) -> str:
 @functools.cache
 def _triggers() -> Triggers:
     return Triggers(rule.triggers for rule in RULES)
+
+
+@functools.cache
+def _needs() -> Triggers:
+    return Triggers(rule.needs for rule in RULES)
 
 
 # Words already known to be no slur, so each text only hashes the words it is the first to use.
@@ -649,10 +662,15 @@ def detect(text: str, categories: frozenset[str] = frozenset(CATEGORIES)) -> Det
     words = words_of(lowered)
     spans: list[Span] = []
     benign_frame = None
+    needs_met = None
     for number in sorted(_triggers().active(lowered, words)):
         rule = RULES[number]
         if rule.category not in wanted_leaves:
             continue
+        if rule.needs:
+            needs_met = _needs().active(lowered, words) if needs_met is None else needs_met
+            if number not in needs_met:
+                continue
         tried = counted = 0
         for match in _matches(rule, lowered, words, number):
             tried += 1
