@@ -26,6 +26,7 @@ from operator import itemgetter
 
 import orjson
 
+from keeptrusts.policy.detectors.textscan import ASCII_NON_WORD_TO_SPACE
 from keeptrusts.policy.types import DetectorResult
 
 FACTORS = {
@@ -65,9 +66,6 @@ _OTHER_LETTERS = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F]+")
 _ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 # ASCII text's words without a regex: every non-letter becomes a space, then one split (same words as _WORD).
 _ASCII_NON_LETTERS_TO_SPACE = bytes.maketrans(_ASCII_NON_LETTERS, b" " * len(_ASCII_NON_LETTERS))
-# The same for `_TOKEN` (\w+): every ASCII byte that is no letter, digit or underscore.
-_ASCII_NON_WORD = bytes(b for b in range(128) if not (chr(b).isalnum() or chr(b) == "_"))
-_ASCII_NON_WORD_TO_SPACE = bytes.maketrans(_ASCII_NON_WORD, b" " * len(_ASCII_NON_WORD))
 
 # Small stop-word sets: enough to tell these languages apart on a sentence or two.
 _STOPWORDS = {
@@ -124,7 +122,7 @@ def _is_repetitive(text: str) -> bool:
         return False
     # A loop compresses far better than prose or code; only then count word sequences.
     raw = text.encode("utf-8", "surrogatepass")
-    if len(raw) < 400 and raw.isascii() and len(raw.translate(_ASCII_NON_WORD_TO_SPACE).split()) < 60:
+    if len(raw) < 400 and raw.isascii() and len(raw.translate(ASCII_NON_WORD_TO_SPACE).split()) < 60:
         return False  # under 400 bytes only the word-sequence test applies, and it needs 60 words (zlib costs ~6 µs)
     ratio = len(zlib.compress(raw, 1)) / len(raw)
     if len(raw) >= 400 and ratio < 0.08:

@@ -192,6 +192,10 @@ class Triggers:
 
 
 WORDS = re.compile(r"[^\W\d_]+")
+# ASCII text split into `\w+` tokens without a regex (several times faster): every ASCII byte that is
+# no letter, digit or underscore becomes a space, then one split.
+_ASCII_NON_WORD = bytes(b for b in range(128) if not (chr(b).isalnum() or chr(b) == "_"))
+ASCII_NON_WORD_TO_SPACE = bytes.maketrans(_ASCII_NON_WORD, b" " * len(_ASCII_NON_WORD))
 
 
 WORD_TEXT_FROM = 4096  # characters: from here on, letters-only needles are looked for in `word_text`
