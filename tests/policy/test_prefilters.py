@@ -43,7 +43,10 @@ def without_shortcuts(monkeypatch):
         return every_needle[rules]
 
     monkeypatch.setattr(secrets, "_needle_groups", plain_groups)
-    monkeypatch.setattr(quality, "_words", lambda sample, ascii_sample: quality._WORD.findall(sample.lower()))
+    # The regex's words, as str, voted through the str-keyed index (an ASCII sample comes as bytes).
+    monkeypatch.setattr(quality, "_words", lambda sample: quality._WORD.findall(
+        (sample.decode() if isinstance(sample, bytes) else sample).lower()))
+    monkeypatch.setattr(quality, "_ASCII_STOP_INDEX", quality._STOP_INDEX)
     monkeypatch.setattr(quality, "_fence_count", lambda text: len(quality._FENCE.findall(text)))
 
     def plain_strip(text):
