@@ -1,7 +1,8 @@
 """Exact shortcuts in front of the detectors: decisions are the same with and without them.
 
 Each shortcut is replaced by the plain scan it stands for (every secret needle looked for on its own;
-quality-scorer's words and fences found with its regexes) and every corpus text is evaluated both
+quality-scorer's words and fences found with its regexes; every key hint and greeting of the name finder
+looked for in the text) and every corpus text is evaluated both
 ways, as a prompt and as an answer (against another corpus text as the question)."""
 
 import json
@@ -47,6 +48,8 @@ def without_shortcuts(monkeypatch):
     monkeypatch.setattr(quality, "_words", lambda sample: quality._WORD.findall(
         (sample.decode() if isinstance(sample, bytes) else sample).lower()))
     monkeypatch.setattr(quality, "_ASCII_STOP_INDEX", quality._STOP_INDEX)
+    # Without an ASCII text's word set the name finder looks for every key hint and greeting in the text.
+    monkeypatch.setattr(pii_names, "words_of", lambda lowered: None)
     monkeypatch.setattr(quality, "_fence_count", lambda text: len(quality._FENCE.findall(text)))
 
     def plain_strip(text):
