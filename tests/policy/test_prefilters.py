@@ -2,7 +2,7 @@
 
 Each shortcut is replaced by the plain scan it stands for (every secret needle looked for on its own;
 quality-scorer's words and fences found with its regexes; every key hint and greeting of the name finder
-looked for in the text) and every corpus text is evaluated both
+looked for in the text; the numeric-run pattern run on a text without a digit) and every corpus text is evaluated both
 ways, as a prompt and as an answer (against another corpus text as the question)."""
 
 import json
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from keeptrusts.policy import Detectors, PolicySet
-from keeptrusts.policy.detectors import injection, pii_names, quality, secrets, textscan
+from keeptrusts.policy.detectors import injection, pii, pii_names, quality, secrets, textscan
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -50,6 +50,7 @@ def without_shortcuts(monkeypatch):
     monkeypatch.setattr(quality, "_ASCII_STOP_INDEX", quality._STOP_INDEX)
     # Without an ASCII text's word set the name finder looks for every key hint and greeting in the text.
     monkeypatch.setattr(pii_names, "words_of", lambda lowered: None)
+    monkeypatch.setattr(pii, "_has_ascii_digit", lambda text: True)  # the numeric-run pattern on every text
     monkeypatch.setattr(quality, "_fence_count", lambda text: len(quality._FENCE.findall(text)))
 
     def plain_strip(text):
