@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from keeptrusts import wire
 from keeptrusts.policy.cache import DetectionCache, text_digest
+from keeptrusts.policy.detectors import classifier, pii_names
 from keeptrusts.policy.limits import CostLimit, RateLimit
 from keeptrusts.policy.loader import LoadResult, Policy, Problem, load
 from keeptrusts.policy.redaction import Placeholders, non_overlapping, redact
@@ -284,6 +285,7 @@ class PolicySet:
     def evaluate_input(self, messages, *, placeholders: Placeholders | None = None) -> Decision:
         """Evaluate a request: `messages` is a prompt string, a list of strings (embeddings input) or
         OpenAI chat messages (`content` a string or a list of parts)."""
+        new_evaluation()
         placeholders = placeholders if placeholders is not None else Placeholders()
         pieces = _Pieces.of(messages)
         results = [self._run(policy, pieces, "input", {}) for policy in self._by_phase["input"]]
@@ -293,6 +295,7 @@ class PolicySet:
                         placeholders: Placeholders | None = None) -> Decision:
         """Evaluate a response. `prompt` (string or messages) lets quality-scorer compare languages;
         pass the input decision's `placeholders` so a value keeps its placeholder in the answer."""
+        new_evaluation()
         placeholders = placeholders if placeholders is not None else Placeholders()
         pieces = _Pieces.of(text or "")
         context = {"prompt": prompt, "finish_reason": finish_reason, "response_format": response_format}
@@ -436,6 +439,15 @@ def _decide_injection(policy, found, phase) -> PolicyResult:
     triggered = found.score >= policy.options["threshold"]
     return PolicyResult(policy.name, policy.type, _acting(policy, triggered), phase, score=round(found.score, 4),
                         reasons=list(found.reasons), spans=list(found.spans))
+
+
+def new_evaluation() -> None:
+    """Forget the detectors' one-text memos (the classifier's scores, the name finder's table headers).
+    They are compared by value so that detectors reading the same message within one evaluation share
+    the work; without this, a request whose text equals the previous request's (a repeated answer)
+    would reuse that work and cost less than real traffic, where answers rarely repeat."""
+    classifier.forget()
+    pii_names.forget()
 
 
 @lru_cache(maxsize=256)

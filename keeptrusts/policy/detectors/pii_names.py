@@ -691,6 +691,12 @@ def _table_headers(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
     return found
 
 
+def forget() -> None:
+    """Drop the remembered text's table headers (see `keeptrusts.policy.evaluate.new_evaluation`)."""
+    global _last_headers
+    _last_headers = None
+
+
 def table_cells(text: str, wanted: Callable[[str], bool]) -> Iterator[tuple[str, int, str]]:
     """Cells of CSV/TSV rows and Markdown tables whose header `wanted` accepts, as (header, offset,
     value); headers are normalised: lowercase, without spaces, `_`, `-` or quotes."""
