@@ -1,7 +1,7 @@
 """Before/after CPU per request of two gateway checkouts, alternating on one mock so both see the same load.
 
     git archive <commit> | tar -x -C /tmp/before
-    python bench/gateway_ab.py --other /tmp/before [--rounds 4] [--seconds 4] [--load same|multi-turn] [--http-path]
+    python bench/gateway_ab.py --other /tmp/before [--rounds 4] [--seconds 4] [--load same|unique|multi-turn] [--http-path]
 
 `bench/gateway.py` moves with the machine's load by more than a 5 % change. This runs each gateway
 (`--other`'s code and this checkout's, both with examples/full-policy.yaml) at c=64 for --seconds in
@@ -29,7 +29,8 @@ def main() -> int:
     parser.add_argument("--other", required=True, type=Path, help="the checkout to compare with (e.g. an archive of main)")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--load", choices=("same", "multi-turn"), default="same")
+    parser.add_argument("--load", choices=("same", "unique", "multi-turn"), default="same",
+                        help="the same 1 KB prompt (default), a unique 1 KB prompt per request, or multi-turn chats")
     parser.add_argument("--http-path", action="store_true", help="also the bare proxy and both gateways without policies")
     args = parser.parse_args()
     tmp, mock, upstream = bench.start_mock()
@@ -58,7 +59,10 @@ def main() -> int:
     try:
         for round_number in range(args.rounds):
             for name, (proc, port) in servers.items():
-                load = bench.MultiTurn(10) if args.load == "multi-turn" else bench.SamePrompt(body)
+                if args.load == "unique":  # fresh numbers every round, so no server sees a prompt twice
+                    load = bench.UniquePrompts(int(3000 * args.seconds), start=(round_number * len(servers) + list(servers).index(name)) * 10_000_000)
+                else:
+                    load = bench.MultiTurn(10) if args.load == "multi-turn" else bench.SamePrompt(body)
                 before = bench.cpu_seconds(proc.pid)
                 rps, latencies = asyncio.run(bench.concurrent(f"http://127.0.0.1:{port}/v1/chat/completions", load, 64, args.seconds))
                 cpu[name].append((bench.cpu_seconds(proc.pid) - before) * 1000 / (len(latencies) + 64))

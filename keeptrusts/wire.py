@@ -5,18 +5,20 @@ Imported by the gateway (no Django) and the control plane alike.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 ACTIONS_BY_STRENGTH = ("block", "escalate", "redact", "log", "allow")
 EVENT_ACTIONS = ACTIONS_BY_STRENGTH + ("error",)
 POLICY_ACTIONS = ("block", "escalate", "redact", "log", "allow")
 
 
+_STRENGTH = {action: rank for rank, action in enumerate(ACTIONS_BY_STRENGTH)}
+_WEAKEST = len(ACTIONS_BY_STRENGTH) - 1
+
+
 def strongest_action(actions) -> str:
-    """block > escalate > redact > log > allow."""
-    best = len(ACTIONS_BY_STRENGTH) - 1
-    for action in actions:
-        if action in ACTIONS_BY_STRENGTH:
-            best = min(best, ACTIONS_BY_STRENGTH.index(action))
-    return ACTIONS_BY_STRENGTH[best]
+    """block > escalate > redact > log > allow (anything else counts as allow)."""
+    return ACTIONS_BY_STRENGTH[min(map(_STRENGTH.get, actions, repeat(_WEAKEST)), default=_WEAKEST)]
 
 
 # Error codes of DESIGN §6, with their HTTP status and OpenAI error `type`.

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from keeptrusts import wire
 from keeptrusts.policy.cache import DetectionCache, text_digest
+from keeptrusts.policy.detectors import classifier, pii_names
 from keeptrusts.policy.limits import CostLimit, RateLimit
 from keeptrusts.policy.loader import LoadResult, Policy, Problem, load
 from keeptrusts.policy.redaction import Placeholders, non_overlapping, redact
@@ -84,12 +85,13 @@ class Detectors:
         """`kind`'s detector on `text` with `arguments` (hashable: they are part of the cache key).
         Only the input phase is cached: prompts and conversation history repeat, answers rarely do.
         `digest` gives the text's cache name when the caller already has it (called only if cached)."""
-        function = self.get(kind)
+        function = self._functions.get(kind) or self.get(kind)
         cache = self.cache
         if cache is None or phase != "input" or not cache.caches(text):
             return function(text, *arguments)
         key = (phase, kind, arguments, digest() if digest is not None else text_digest(text))
-        return cache.result(key, lambda: function(text, *arguments))
+        found = cache.lookup(key)
+        return found if found is not None else cache.store(key, function(text, *arguments))
 
     def detect_each(self, kind: str, pieces: "_Pieces", indexes, arguments: tuple, *, phase: str) -> list[tuple[int, DetectorResult]]:
         """`detect` on each piece at `indexes`, as (the piece's offset in the joined text, its result). A long
@@ -210,11 +212,18 @@ class Decision:
                  for s in self._sensitive if s.start < end and s.end > start]
         entity_types, secrets = self._gaps
         if (entity_types or secrets) and self._detectors is not None:
+            digests: list[bytes] = []  # the head's cache name, worked out once for both scans (and only if cached)
+
+            def digest() -> bytes:
+                if not digests:
+                    digests.append(text_digest(head))
+                return digests[0]
+
             try:  # only what the policies did not look for
                 if entity_types:
-                    spans += self._detectors.detect("pii", head, (entity_types,), phase=self.phase).spans
+                    spans += self._detectors.detect("pii", head, (entity_types,), phase=self.phase, digest=digest).spans
                 if secrets:
-                    spans += self._detectors.detect("secrets", head, (None, ()), phase=self.phase).spans
+                    spans += self._detectors.detect("secrets", head, (None, ()), phase=self.phase, digest=digest).spans
             except Exception:  # noqa: BLE001 - fail closed
                 return ""
         spans = [Span(s.start, min(s.end, len(head)), s.type) for s in spans]  # an entity cut at the edge is still hidden
@@ -276,6 +285,7 @@ class PolicySet:
     def evaluate_input(self, messages, *, placeholders: Placeholders | None = None) -> Decision:
         """Evaluate a request: `messages` is a prompt string, a list of strings (embeddings input) or
         OpenAI chat messages (`content` a string or a list of parts)."""
+        new_evaluation()
         placeholders = placeholders if placeholders is not None else Placeholders()
         pieces = _Pieces.of(messages)
         results = [self._run(policy, pieces, "input", {}) for policy in self._by_phase["input"]]
@@ -285,6 +295,7 @@ class PolicySet:
                         placeholders: Placeholders | None = None) -> Decision:
         """Evaluate a response. `prompt` (string or messages) lets quality-scorer compare languages;
         pass the input decision's `placeholders` so a value keeps its placeholder in the answer."""
+        new_evaluation()
         placeholders = placeholders if placeholders is not None else Placeholders()
         pieces = _Pieces.of(text or "")
         context = {"prompt": prompt, "finish_reason": finish_reason, "response_format": response_format}
@@ -323,6 +334,9 @@ class PolicySet:
     def _scan(self, policy: Policy, pieces: "_Pieces", phase: str) -> DetectorResult:
         """The policy's detector on each piece it reads (each message on its own), merged over the joined text."""
         kind, arguments = self._detector_calls.get(id(policy)) or _detector_call(policy)
+        if len(pieces.texts) == 1 and (policy.type != "prompt-injection" or pieces.roles[0] not in TRUSTED_ROLES):
+            # One text (an answer, a one-message prompt): no offsets to move, nothing to merge.
+            return self.detectors.detect(kind, pieces.text, arguments, phase=phase, digest=pieces.first_digest)
         indexes = pieces.untrusted_indexes() if policy.type == "prompt-injection" else range(len(pieces.texts))
         return merge_results(self.detectors.detect_each(kind, pieces, indexes, arguments, phase=phase))
 
@@ -408,6 +422,8 @@ def _acting(policy: Policy, triggered: bool) -> str:
 
 
 def _decide_pii(policy, found, phase) -> PolicyResult:
+    if not found.spans:  # most texts
+        return PolicyResult(policy.name, policy.type, "allow", phase)
     entity_types = set(policy.options["entity_types"] or ENTITY_TYPES)
     spans = [s for s in found.spans if s.type in entity_types]
     return PolicyResult(policy.name, policy.type, _acting(policy, bool(spans)), phase,
@@ -425,18 +441,24 @@ def _decide_injection(policy, found, phase) -> PolicyResult:
                         reasons=list(found.reasons), spans=list(found.spans))
 
 
+def new_evaluation() -> None:
+    """Forget the detectors' one-text memos (the classifier's scores, the name finder's table headers).
+    They are compared by value so that detectors reading the same message within one evaluation share
+    the work; without this, a request whose text equals the previous request's (a repeated answer)
+    would reuse that work and cost less than real traffic, where answers rarely repeat."""
+    classifier.forget()
+    pii_names.forget()
+
+
 @lru_cache(maxsize=256)
 def _expanded_categories(categories: tuple[str, ...]) -> frozenset[str]:
     return expand_categories(categories)
 
 
-_ALL_ZERO = frozenset({0.0})
-
-
 def content_findings(policy: Policy, found: DetectorResult) -> tuple[float, dict[str, int]]:
     """The policy's score (max over its categories) and the categories at or above its threshold."""
     threshold = policy.options["threshold"]
-    if found.score == 0.0 and threshold > 0 and _ALL_ZERO >= set(found.scores.values()):
+    if found.score == 0.0 and threshold > 0 and not any(found.scores.values()):
         return 0.0, {}  # nothing scored (most texts)
     wanted = _expanded_categories(tuple(policy.options["categories"]))
     scores = {c: s for c, s in found.scores.items() if c in wanted}
@@ -483,12 +505,16 @@ class _Pieces:
         self.texts = texts
         self.roles = roles
         self.locations = locations  # (message index, part index | None) per piece
-        self.starts = []
-        position = 0
-        for piece in texts:
-            self.starts.append(position)
-            position += len(piece) + len(SEPARATOR)
-        self.text = texts[0] if len(texts) == 1 else SEPARATOR.join(texts)
+        if len(texts) == 1:  # an answer, a one-message prompt
+            self.starts = [0]
+            self.text = texts[0]
+        else:
+            self.starts = []
+            position = 0
+            for piece in texts:
+                self.starts.append(position)
+                position += len(piece) + len(SEPARATOR)
+            self.text = SEPARATOR.join(texts)
         self._digests: list[bytes | None] = [None] * len(texts)
 
     @classmethod
@@ -524,6 +550,9 @@ class _Pieces:
         if digest is None:
             digest = self._digests[index] = text_digest(self.texts[index])
         return digest
+
+    def first_digest(self) -> bytes:
+        return self.digest(0)
 
     def original_messages(self):
         return None if isinstance(self.source, str) else self.source

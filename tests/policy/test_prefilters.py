@@ -1,7 +1,8 @@
 """Exact shortcuts in front of the detectors: decisions are the same with and without them.
 
 Each shortcut is replaced by the plain scan it stands for (every secret needle looked for on its own;
-quality-scorer's words and fences found with its regexes) and every corpus text is evaluated both
+quality-scorer's words and fences found with its regexes; every key hint and greeting of the name finder
+looked for in the text; the numeric-run pattern run on a text without a digit) and every corpus text is evaluated both
 ways, as a prompt and as an answer (against another corpus text as the question)."""
 
 import json
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from keeptrusts.policy import Detectors, PolicySet
-from keeptrusts.policy.detectors import injection, pii_names, quality, secrets, textscan
+from keeptrusts.policy.detectors import injection, pii, pii_names, quality, secrets, textscan
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -43,7 +44,13 @@ def without_shortcuts(monkeypatch):
         return every_needle[rules]
 
     monkeypatch.setattr(secrets, "_needle_groups", plain_groups)
-    monkeypatch.setattr(quality, "_words", lambda sample, ascii_sample: quality._WORD.findall(sample.lower()))
+    # The regex's words, as str, voted through the str-keyed index (an ASCII sample comes as bytes).
+    monkeypatch.setattr(quality, "_words", lambda sample: quality._WORD.findall(
+        (sample.decode() if isinstance(sample, bytes) else sample).lower()))
+    monkeypatch.setattr(quality, "_ASCII_STOP_INDEX", quality._STOP_INDEX)
+    # Without an ASCII text's word set the name finder looks for every key hint and greeting in the text.
+    monkeypatch.setattr(pii_names, "words_of", lambda lowered: None)
+    monkeypatch.setattr(pii, "_has_ascii_digit", lambda text: True)  # the numeric-run pattern on every text
     monkeypatch.setattr(quality, "_fence_count", lambda text: len(quality._FENCE.findall(text)))
 
     def plain_strip(text):

@@ -206,3 +206,10 @@ def scores(text: str) -> dict[str, float]:
     result = models().probabilities(text)
     _last = (text, result)
     return result
+
+
+def forget() -> None:
+    """Drop the remembered text, so a later request with the same text is scored again (see
+    `keeptrusts.policy.evaluate.new_evaluation`)."""
+    global _last
+    _last = None

