@@ -310,6 +310,7 @@ class PolicySet:
 
     def run_policy(self, policy: Policy, text: str, phase: str, context: dict | None = None) -> PolicyResult:
         """One policy on one text; a policy that raises blocks (fails closed) and says so."""
+        new_evaluation()  # a streamed answer's windows: concurrent streams must not share the memos either
         if type(text) is str and (phase != "input" or self.detectors.cache is None):
             call = self._detector_calls.get(id(policy))
             if call is not None:  # one uncached detector call on one piece (the streaming guard's windows)
