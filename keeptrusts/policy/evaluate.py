@@ -181,12 +181,17 @@ class Decision:
     def blocked(self) -> bool:
         return self.action == "block"
 
+    # `action` is the strongest of the results' actions: most decisions answer these without a walk.
     @property
     def blocked_by(self) -> PolicyResult | None:
+        if self.action != "block":
+            return None
         return next((r for r in self.results if r.action == "block"), None)
 
     @property
     def redacted(self) -> bool:
+        if self.action in ("allow", "log"):  # both weaker than redact
+            return False
         return any(r.action == "redact" for r in self.results)
 
     def entries(self) -> list[wire.PolicyEntry]:
@@ -211,19 +216,27 @@ class Decision:
         spans = [s if start == 0 else Span(s.start - start, s.end - start, s.type)
                  for s in self._sensitive if s.start < end and s.end > start]
         entity_types, secrets = self._gaps
-        if (entity_types or secrets) and self._detectors is not None:
-            digests: list[bytes] = []  # the head's cache name, worked out once for both scans (and only if cached)
-
-            def digest() -> bytes:
-                if not digests:
-                    digests.append(text_digest(head))
-                return digests[0]
-
+        detectors = self._detectors
+        if (entity_types or secrets) and detectors is not None:
             try:  # only what the policies did not look for
-                if entity_types:
-                    spans += self._detectors.detect("pii", head, (entity_types,), phase=self.phase, digest=digest).spans
-                if secrets:
-                    spans += self._detectors.detect("secrets", head, (None, ()), phase=self.phase, digest=digest).spans
+                if self.phase != "input" or detectors.cache is None:
+                    # Never cached (an answer): the detectors themselves, without Detectors.detect's detour.
+                    if entity_types:
+                        spans += detectors.get("pii")(head, entity_types).spans
+                    if secrets:
+                        spans += detectors.get("secrets")(head, None, ()).spans
+                else:
+                    digests: list[bytes] = []  # the head's cache name, worked out once for both scans (only if cached)
+
+                    def digest() -> bytes:
+                        if not digests:
+                            digests.append(text_digest(head))
+                        return digests[0]
+
+                    if entity_types:
+                        spans += detectors.detect("pii", head, (entity_types,), phase=self.phase, digest=digest).spans
+                    if secrets:
+                        spans += detectors.detect("secrets", head, (None, ()), phase=self.phase, digest=digest).spans
             except Exception:  # noqa: BLE001 - fail closed
                 return ""
         spans = [Span(s.start, min(s.end, len(head)), s.type) for s in spans]  # an entity cut at the edge is still hidden
@@ -261,6 +274,9 @@ class PolicySet:
         # scan for when every policy of a phase ran (sensitive_gaps).
         self._detector_calls = {id(p): _detector_call(p) for p in self.policies if p.type in _PER_TEXT_TYPES}
         self._gaps = {phase: sensitive_gaps(policies, ()) for phase, policies in self._by_phase.items()}
+        # (policy, detector kind, arguments, decider) per phase, for `_run_one_text`; kind None: quality-scorer.
+        self._plans = {phase: tuple((p, *self._detector_calls.get(id(p), (None, ())), _DECIDERS[p.type]) for p in policies)
+                       for phase, policies in self._by_phase.items()}
 
     @classmethod
     def from_yaml(cls, text: str, filename: str = "<policy>", detectors: Detectors | None = None) -> "PolicySet":
@@ -288,7 +304,10 @@ class PolicySet:
         new_evaluation()
         placeholders = placeholders if placeholders is not None else Placeholders()
         pieces = _Pieces.of(messages)
-        results = [self._run(policy, pieces, "input", {}) for policy in self._by_phase["input"]]
+        if len(pieces.texts) == 1 and pieces.roles[0] not in TRUSTED_ROLES:  # a one-message prompt
+            results = self._run_one_text(pieces, "input", {})
+        else:
+            results = [self._run(policy, pieces, "input", {}) for policy in self._by_phase["input"]]
         return self._decide("input", pieces, results, placeholders)
 
     def evaluate_output(self, text: str, *, prompt=None, finish_reason: str | None = None, response_format=None,
@@ -299,7 +318,10 @@ class PolicySet:
         placeholders = placeholders if placeholders is not None else Placeholders()
         pieces = _Pieces.of(text or "")
         context = {"prompt": prompt, "finish_reason": finish_reason, "response_format": response_format}
-        results = [self._run(policy, pieces, "output", context) for policy in self._by_phase["output"]]
+        if isinstance(text, str):  # an answer (a list of texts goes piece by piece, as an input would)
+            results = self._run_one_text(pieces, "output", context)
+        else:
+            results = [self._run(policy, pieces, "output", context) for policy in self._by_phase["output"]]
         return self._decide("output", pieces, results, placeholders)
 
     def output_guard(self, *, prompt=None, response_format=None, placeholders: Placeholders | None = None):
@@ -319,6 +341,33 @@ class PolicySet:
                 except Exception as exc:  # noqa: BLE001 - a broken detector must not let text through
                     return _fail_closed(policy, phase, exc)
         return self._run(policy, _Pieces.of(text), phase, context or {})
+
+    def _run_one_text(self, pieces: "_Pieces", phase: str, context: dict) -> list[PolicyResult]:
+        """Every policy of `phase` on a one-piece text whose role every policy reads: what `_run` does for
+        each, without its per-policy detours (`_scan`, `Detectors.detect`, a digest callback): ~1.5 µs an answer,
+        ~3 µs a one-message prompt the cache knows. The input phase asks the cache as `Detectors.detect` does."""
+        detectors = self.detectors
+        text = pieces.text
+        cache = detectors.cache if phase == "input" else None
+        if cache is not None and not cache.caches(text):
+            cache = None
+        results = []
+        for policy, kind, arguments, decide in self._plans[phase]:
+            try:
+                if kind is None:  # quality-scorer judges the whole answer against the prompt: never cached
+                    found = detectors.get("quality")(text, prompt=context.get("prompt"), finish_reason=context.get("finish_reason"),
+                                                     response_format=context.get("response_format"))
+                elif cache is None:
+                    found = detectors.get(kind)(text, *arguments)
+                else:
+                    key = (phase, kind, arguments, pieces.digest(0))
+                    found = cache.lookup(key)
+                    if found is None:
+                        found = cache.store(key, detectors.get(kind)(text, *arguments))
+                results.append(decide(policy, found, phase))
+            except Exception as exc:  # noqa: BLE001 - a broken detector must not let text through
+                results.append(_fail_closed(policy, phase, exc))
+        return results
 
     def _run(self, policy: Policy, pieces: "_Pieces", phase: str, context: dict) -> PolicyResult:
         try:
@@ -351,7 +400,7 @@ class PolicySet:
             messages = pieces.rebuild(spans, placeholders, text if len(pieces.texts) == 1 else None)
         else:
             text, messages = pieces.text, pieces.original_messages()
-        action = wire.strongest_action(r.action for r in results)
+        action = wire.strongest_action([r.action for r in results])
         failed = any(r.error for r in results)
         gaps = sensitive_gaps(self.policies_for(phase), results) if failed else self._gaps[phase]
         return Decision(phase, action, results, placeholders, text, messages, pieces.text, sensitive, self.detectors, gaps, pieces)

@@ -749,6 +749,7 @@ _RUN_FINDERS = {
     "national_id": _national_ids,
     "ip_address": _ip_addresses,
 }
+_RUN_TYPES = frozenset(_RUN_FINDERS)
 
 
 def _resolve_overlaps(spans: list[Span]) -> list[Span]:
@@ -777,11 +778,11 @@ def detect(text: str, entity_types: frozenset[str] = frozenset(ENTITY_TYPES)) ->
     spans: list[Span] = []
     if "email" in entity_types:
         spans.extend(_emails(text))
-    if entity_types & _RUN_FINDERS.keys():
+    if not _RUN_TYPES.isdisjoint(entity_types):  # no intermediate set (entity_types & keys built one per call)
         runs = _numeric_runs(text)
         for entity_type, finder in _RUN_FINDERS.items():
             if entity_type in entity_types:
                 spans.extend(finder(text, runs))
     if "name" in entity_types:
         spans.extend(pii_names.find_names(text))
-    return DetectorResult(spans=_resolve_overlaps(spans))
+    return DetectorResult(spans=_resolve_overlaps(spans) if len(spans) > 1 else spans)  # most texts: none
