@@ -138,9 +138,13 @@ class Models:
         self._fraction_bits, self._lane_bits = _packing(weights.values(), len(self.names))
         self._bigrams = {tuple(key[2:].split(" ", 1)): self._pack(vector) for key, vector in weights.items() if key.startswith("b:")}
         self._words = {key: vector for key, vector in weights.items() if not key.startswith("b:")}
+        self._shifts = tuple(range(0, self._lane_bits * len(self.names), self._lane_bits))
         self._count_shift = self._lane_bits * len(self.names)
         # Each lane holds a signed sum: offset by half a lane once per sum, every lane reads non-negative.
-        self._offset = sum(1 << (self._lane_bits * i + self._lane_bits - 1) for i in range(len(self.names)))
+        self._half = 1 << (self._lane_bits - 1)
+        self._offset = sum(self._half << shift for shift in self._shifts)
+        self._lane = (1 << self._lane_bits) - 1
+        self._scale = 1 << self._fraction_bits
         self._per_word: dict[str, int] = {}  # word -> packed (a plain dict: cheaper per lookup than lru_cache)
 
     def _pack(self, vector: tuple[float, ...], features: int = 0) -> int:
@@ -168,17 +172,18 @@ class Models:
             return self.bias
         cache = self._per_word
         distinct = set(found)
-        packed = list(map(cache.get, distinct))
-        if None in packed:  # words not seen before (or since the table started over)
+        try:
+            total = sum(map(cache.get, distinct))
+        except TypeError:  # a word not seen before (or since the table started over) was None
             if len(cache) > _WORDS_REMEMBERED:
                 cache.clear()
-            packed = [cache.get(word) or cache.setdefault(word, self._word(word)) for word in distinct]
+            total = sum([cache.get(word) or cache.setdefault(word, self._word(word)) for word in distinct])
         pairs = set(zip(found, found[1:]))
-        total = sum(packed) + sum(filter(None, map(self._bigrams.get, pairs))) + self._offset
+        total += sum(filter(None, map(self._bigrams.get, pairs))) + self._offset
         features = (total >> self._count_shift) + len(pairs)
-        lane, half, scale = (1 << self._lane_bits) - 1, 1 << (self._lane_bits - 1), 1 << self._fraction_bits
+        lane, half, scale = self._lane, self._half, self._scale
         # Exact integer sums, correctly rounded to float: equal to `math.fsum` over the float vectors.
-        sums = [((total >> shift) & lane) - half for shift in range(0, self._count_shift, self._lane_bits)]
+        sums = [((total >> shift) & lane) - half for shift in self._shifts]
         if not any(sums):
             return self.bias  # no weighted feature (a bias is never 0.0, so b + f*0.0 would be b too)
         factor = 1.0 / math.sqrt(max(features, FEWEST_FEATURES))
