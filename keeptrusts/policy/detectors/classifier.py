@@ -24,7 +24,6 @@ import functools
 import gzip
 import json
 import math
-import operator
 import re
 import unicodedata
 from importlib import resources
@@ -122,41 +121,73 @@ def windows(text: str) -> list[str]:
 
 
 class Models:
-    """Every model's weights, indexed for scoring: per word, per bigram, and a bias each."""
+    """Every model's weights, indexed for scoring: per word, per bigram, and a bias each.
+
+    Scoring sums one weight vector per distinct word and per bigram of a window. So that the sum is
+    one C-level `sum()` over Python ints, each vector is packed at load (bigrams) or on a word's first
+    use into one integer: every model's weight in fixed point (`_FRACTION_BITS`, exact for every weight
+    the file can hold, see `_packing`) in its own `_LANE_BITS`-wide lane, plus the word's feature count
+    in the top lane. Integer sums are exact, so the lanes unpacked and divided by 2**fraction bits (a
+    correctly rounded division) give the same floats as `math.fsum` over the float vectors.
+    """
 
     def __init__(self, data: dict) -> None:
         self.names: tuple[str, ...] = tuple(data["models"])
         self.bias: tuple[float, ...] = tuple(data["bias"])
         weights = {key: tuple(vector) for key, vector in data["features"].items()}
-        self._bigrams = {tuple(key[2:].split(" ", 1)): vector for key, vector in weights.items() if key.startswith("b:")}
+        self._fraction_bits, self._lane_bits = _packing(weights.values(), len(self.names))
+        self._bigrams = {tuple(key[2:].split(" ", 1)): self._pack(vector) for key, vector in weights.items() if key.startswith("b:")}
         self._words = {key: vector for key, vector in weights.items() if not key.startswith("b:")}
-        self._per_word = functools.lru_cache(maxsize=1 << 16)(self._word)
+        self._shifts = tuple(range(0, self._lane_bits * len(self.names), self._lane_bits))
+        self._count_shift = self._lane_bits * len(self.names)
+        # Each lane holds a signed sum: offset by half a lane once per sum, every lane reads non-negative.
+        self._half = 1 << (self._lane_bits - 1)
+        self._offset = sum(self._half << shift for shift in self._shifts)
+        self._lane = (1 << self._lane_bits) - 1
+        self._scale = 1 << self._fraction_bits
+        self._per_word: dict[str, int] = {}  # word -> packed (a plain dict: cheaper per lookup than lru_cache)
 
-    def _word(self, word: str) -> tuple[int, tuple[float, ...] | None]:
-        """How many features a word brings and the sum of their weights per model (cached)."""
+    def _pack(self, vector: tuple[float, ...], features: int = 0) -> int:
+        """`vector` in fixed point, one lane per model, and `features` above them (exact, or ValueError)."""
+        packed = features << (self._lane_bits * len(vector))
+        limit = 1 << (self._lane_bits - _ROW_HEADROOM - 1)
+        for i, weight in enumerate(vector):
+            fixed = int(math.ldexp(weight, self._fraction_bits))
+            if fixed != math.ldexp(weight, self._fraction_bits) or abs(fixed) >= limit:
+                raise ValueError(f"weight {weight!r} does not fit the fixed-point lanes")
+            packed += fixed << (self._lane_bits * i)
+        return packed
+
+    def _word(self, word: str) -> int:
+        """A word's features, packed: their count and the sum of their weights per model."""
         keys = word_features(word)
         found = [vector for vector in map(self._words.get, keys) if vector is not None]
-        if not found:
-            return len(keys), None
-        return len(keys), tuple(map(sum, zip(*found)))
+        # Summed as floats in the features' order, as before packing: the per-word sums are unchanged.
+        return self._pack(tuple(map(sum, zip(*found))) if found else (0.0,) * len(self.names), len(keys))
 
     def logits(self, text: str) -> tuple[float, ...]:
         """Each model's log-odds for one window (0 = its operating point)."""
         found = tokens(normalise(text))
         if not found:
             return self.bias
-        entries = list(map(self._per_word, set(found)))  # (features, weights or None) per distinct word
-        rows = [vector for _, vector in entries if vector is not None]
+        cache = self._per_word
+        distinct = set(found)
+        try:
+            total = sum(map(cache.get, distinct))
+        except TypeError:  # a word not seen before (or since the table started over) was None
+            if len(cache) > _WORDS_REMEMBERED:
+                cache.clear()
+            total = sum([cache.get(word) or cache.setdefault(word, self._word(word)) for word in distinct])
         pairs = set(zip(found, found[1:]))
-        total = sum(map(_FIRST, entries)) + len(pairs)
-        bigrams = self._bigrams
-        rows.extend(vector for vector in map(bigrams.get, pairs) if vector is not None)
-        if not rows:
-            return self.bias
-        factor = 1.0 / math.sqrt(max(total, FEWEST_FEATURES))
-        # fsum is exact, so the result does not depend on the order a set yields the words in
-        # (which changes with each process's string hashing).
-        return tuple(b + factor * s for b, s in zip(self.bias, map(math.fsum, zip(*rows))))
+        total += sum(filter(None, map(self._bigrams.get, pairs))) + self._offset
+        features = (total >> self._count_shift) + len(pairs)
+        lane, half, scale = self._lane, self._half, self._scale
+        # Exact integer sums, correctly rounded to float: equal to `math.fsum` over the float vectors.
+        sums = [((total >> shift) & lane) - half for shift in self._shifts]
+        if not any(sums):
+            return self.bias  # no weighted feature (a bias is never 0.0, so b + f*0.0 would be b too)
+        factor = 1.0 / math.sqrt(max(features, FEWEST_FEATURES))
+        return tuple(b + factor * (s / scale) for b, s in zip(self.bias, sums))
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Each model's score for the text (its most suspicious window), 0–1 with 0.5 at the operating point."""
@@ -167,7 +198,24 @@ class Models:
         return {name: _sigmoid(logit) for name, logit in zip(self.names, best)}
 
 
-_FIRST = operator.itemgetter(0)
+_WORDS_REMEMBERED = 1 << 16  # distinct words whose packed sums are kept before the table starts over
+_ROW_HEADROOM = 34  # bits per lane for summing rows: a window has fewer than 2**34 words and bigrams
+
+
+def _packing(vectors, models: int) -> tuple[int, int]:
+    """Fraction bits and lane width that hold every sum of these weights exactly.
+
+    Every non-zero weight is at least the smallest one in magnitude, so it is a multiple of that one's
+    unit in the last place; float sums of such multiples stay multiples of it (a rounded result lands on
+    a coarser grid). So that many fraction bits represent every weight and every per-word float sum
+    exactly. Integer bits cover the largest per-word sum (LONGEST_WORD's features at the largest weight).
+    """
+    magnitudes = [abs(w) for vector in vectors for w in vector if w]
+    smallest, largest = min(magnitudes), max(magnitudes)
+    fraction_bits = 53 - math.frexp(smallest)[1]
+    most_features = len(word_features("x" * LONGEST_WORD))
+    integer_bits = math.frexp(largest * most_features * 2)[1]  # ×2: float rounding cannot double a sum
+    return fraction_bits, integer_bits + fraction_bits + _ROW_HEADROOM + 1
 
 
 def _sigmoid(x: float) -> float:

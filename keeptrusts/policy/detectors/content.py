@@ -73,7 +73,18 @@ _CHILD_SEXUAL = (
      r"\b(?:child(?:ren)?|minors?|underage|preteens?|kids?|(?:1[0-5]|[5-9])[- ]?(?:year[- ]old|yo))\s+(?:\w+\s+){0,2}?(?:porn\w*|nudes?|naked (?:pics|photos|pictures)|sex (?:videos?|pics|photos)|erotica)\b|\bcp (?:links?|videos?|trading)\b"
 )
 
-# (category, weight, trigger word prefixes, pattern source). Patterns run on lowercased text.
+
+
+def _whole(words: str) -> tuple[str, ...]:
+    """Triggers for exact words (see `Triggers`)."""
+    return tuple(word + "$" for word in words.split())
+
+
+# (category, weight, trigger word prefixes, pattern source[, near, unless, needs]). Patterns run on lowercased
+# text. Triggers that are prefixes fire on unrelated words ("stab" on "stable"); a rule whose pattern needs
+# whole words also lists them as `needs`, so such a text skips its pattern. A needed word is taken only
+# where the pattern puts a non-letter on both sides of it (or it is a prefix trigger), never at a match's
+# end: a match in a window (`_matches`, `counts_at`) may end where the window cuts a longer word.
 _RULES: list[tuple[str, float, tuple[str, ...], str]] = [
     # violence: instructions for weapons, plans and threats against people
     ("violence", 0.9, ("bomb", "explos", "ied", "molotov", "grenade", "napalm", "thermite", "detonat", "nerve", "sarin", "vx", "ricin",
@@ -81,10 +92,12 @@ _RULES: list[tuple[str, float, tuple[str, ...], str]] = [
      rf"\b{_HOWTO}\s+(?:\w+\s+){{0,3}}?{_MAKE}\s+(?:\w+\s+){{0,2}}?{_WEAPONS}\b"),
     ("violence", 0.9, ("kill", "murder", "poison", "strangl", "stab", "shoot", "hurt", "attack", "torture", "kidnap", "drown", "suffocat", "beat"),
      rf"\b(?:{_HOWTO}|best way to|easiest way to|quickest way to|fastest way to|i want to|i need to|i'm going to|i am going to|i'm gonna|i will|i'll|going to)\s+"
-     rf"(?:\w+\s+){{0,2}}?(?:kill|murder|poison|strangle|stab|shoot|hurt|attack|torture|kidnap|drown|suffocate|beat up|run over)\s+{_PEOPLE}\b"),
+     rf"(?:\w+\s+){{0,2}}?(?:kill|murder|poison|strangle|stab|shoot|hurt|attack|torture|kidnap|drown|suffocate|beat up|run over)\s+{_PEOPLE}\b",
+     (), None, _whole("kill murder poison strangle stab shoot hurt attack torture kidnap drown suffocate beat run")),
     ("violence", 0.85, ("kill", "murder", "shoot", "stab", "bomb", "blow", "burn", "hurt", "strangl", "slit", "rape", "behead"),
      r"\b(?:i(?:'m| am)? (?:going to|gonna|will|'ll|want to|wanna)|we(?:'re| are)? (?:going to|gonna|will)|i'll)\s+(?:\w+\s+){0,2}?"
-     r"(?:kill|murder|shoot|stab|bomb|blow up|burn down|hurt|strangle|slit|rape|behead|end)\s+(?:you|him|her|them|your\b|his\b|their\b|everyone|all of you|the whole|that (?:bitch|bastard)|my (?:\w+ )?(?:wife|husband|boss|teacher|family|neighbou?r|ex|mom|dad|coworker|classmates?|landlord))"),
+     r"(?:kill|murder|shoot|stab|bomb|blow up|burn down|hurt|strangle|slit|rape|behead|end)\s+(?:you|him|her|them|your\b|his\b|their\b|everyone|all of you|the whole|that (?:bitch|bastard)|my (?:\w+ )?(?:wife|husband|boss|teacher|family|neighbou?r|ex|mom|dad|coworker|classmates?|landlord))",
+     (), None, _whole("kill murder shoot stab bomb blow burn hurt strangle slit rape behead end")),
     ("violence", 0.9, ("shoot", "bomb", "attack", "massacre", "shooting"),
      r"\b(?:shoot up|bomb|attack|blow up|massacre|open fire (?:at|on|in))\s+(?:a|the|my|our|this|that)\s+(?:\w+\s+)?(?:school|church|mosque|synagogue|temple|mall|concert|crowd|office|classroom|hospital|parade|stadium)\b"
      r"(?![^.\n]{0,40}\b(?:in|on) (?:19|20)\d\d)"),
@@ -188,6 +201,10 @@ _ASK = (
     r"|which\s+(?:\w+\s+){0,3}?(?:is|are|would be|works?)\s+(?:the\s+)?(?:best|most effective|easiest|quickest)|(?:the\s+)?(?:best|easiest|quickest|fastest|surest|cheapest|simplest) (?:way|place|method|spot|time)s? to|tips (?:on|for)|steps (?:to|for)|teach me|show me how|explain how|walk me through|help me|give me (?:a |the )?(?:plan|steps|guide|instructions|method|recipe|route)"
     r"|i(?:'m| am) (?:going to|gonna|about to|planning to|ready to)|i(?:'ll| will| want to| wanna| need to| plan to| intend to| have decided to|'ve decided to| decided to)|we(?:'re| are) (?:going to|gonna|planning to)|we(?:'ll| will| want to| need to)|plan (?:an?|the|how to|to)|i swear i(?:'ll| will|'m gonna))"
 )
+# Words every match of `_ASK` holds whole, one per alternative ("how", "i" of "i'm", "best" of
+# "what's the best way"), none at a match's end: a rule needing `_ASK` skips texts without any.
+_ASK_WORDS = _whole("how best easiest quickest fastest surest safest cheapest simplest most right ideal "
+                    "tips steps teach show explain walk help give i we plan")
 _HARM_ACT = (
     r"(?:kill|murder|stab|shoot|poison|strangle|choke|smother|suffocate|drown|beat|bludgeon|hurt|injure|maim|cripple|attack|assault|bomb|blow up|burn|torch|set fire to|run over|tamper with|sabotage|cut the brakes"
     r"|slit|behead|decapitate|kidnap|abduct|torture|massacre|gas (?:him|her|them|the)|knife|punch|break (?:his|her|their|your) (?:legs?|arms?|neck|jaw|knees?|face)|bleed out|take out|get rid of|disfigure|acid attack|throw acid)"
@@ -230,7 +247,7 @@ _HATE_FATE = (
 _STRUCTURE_RULES: list[tuple[str, float, tuple[str, ...], str]] = [
     # violence: ask or intent + harmful act + a person, animal or gathering
     ("violence", 0.85, _HARM_ACT_TRIGGERS,
-     rf"\b{_ASK}\s+(?:\w+\s+){{0,4}}?{_HARM_ACT}\w*\s+(?:\w+\s+){{0,2}}?{_VICTIM}\b"),
+     rf"\b{_ASK}\s+(?:\w+\s+){{0,4}}?{_HARM_ACT}\w*\s+(?:\w+\s+){{0,2}}?{_VICTIM}\b", (), None, _ASK_WORDS),
     # violence: harmful act + an outcome only a harm-seeker wants ("so it looks natural", "before the ambulance arrives")
     ("violence", 0.85, ("natural$", "accident$", "accidental$", "trace$", "evidence$", "caught$", "noticing$", "knowing$", "detected$", "ambulance$", "bleed$", "bleeds$", "injure$", "maximum$",
                         "casualties$", "damage$", "deaths$", "death$", "untraceable$", "walk$", "suffer$", "suffers$", "die$", "dies$", "pain$", "hurts$"),
@@ -310,6 +327,11 @@ _C_ASK = (
     r"|teach me|show me how|explain how to|walk me through|help me|step[- ]by[- ]step|write (?:me )?(?:instructions|a guide|a tutorial|a script|code|a program)|i need (?:a|an|some) (?:script|program|tool|way|method|plan)"
     r"|i(?:'m| am) (?:going to|gonna|about to|planning to|ready to)|i(?:'ll| will| want to| wanna| need to| plan to| intend to|'ve decided to| have decided to| decided to)|i swear|tonight i|we(?:'re| are) (?:going to|gonna)|we(?:'ll| will))\b"
 )
+# The same for `_C_ASK` ("should" of "where should i", "by" of "step by step"); the nouns that may end
+# a match ("write a guide") as prefixes, since a window may cut them.
+_C_ASK_WORDS = (*_whole("how best easiest quickest fastest surest safest cheapest simplest least most right "
+                        "should do can could would tell give teach show explain walk help by i tonight we"),
+                "instructions", "guide", "tutorial", "script", "code", "program")
 _C_PERSON = (
     r"\b(?:someone|somebody|a person|people|person|him|her|them|his|he|she|they|everyone|anybody|anyone|man|woman|child|kid|guy|girl|cop|cops|officer|stranger|human|baby|elderly|wife|husband|ex|boss|manager|coworker|co-worker|colleague"
     r"|teacher|roommate|landlord|neighbou?r|(?:step)?(?:dad|mom|mum|father|mother|son|daughter|brother|sister)|family|kids|classmates?|students?|protesters?|crowd|journalist|politician|president|girlfriend|boyfriend|partner|date|uncle|aunt"
@@ -340,10 +362,10 @@ _CUE_RULES: list[tuple] = [
     ("violence", 0.8, ("kill", "murder", "stab", "poison", "strangl", "smother", "suffocat", "drown", "bludgeon", "maim", "crippl", "behead", "decapitat", "kidnap", "abduct", "tortur",
                         "massacr", "gut", "slit", "bullet", "skull", "ambush", "flamethrower", "acid"),
      r"\b(?:kill|murder|stab|poison|strangle|smother|suffocate|drown|bludgeon|maim|cripple|behead|decapitate|kidnap|abduct|torture|massacre|gut|gutting|slit|ambush|put a bullet|smash (?:his|her|their) (?:skull|head|face)|throw acid|acid attack|flamethrower|set (?:him|her|them) on fire)\w*\b",
-     (_C_ASK, _C_PERSON), _NOT_VIOLENT),
+     (_C_ASK, _C_PERSON), _NOT_VIOLENT, _C_ASK_WORDS),
     ("violence", 0.8, ("shoot", "hit", "beat", "hurt", "injur", "attack", "assault", "drug", "sick", "knock", "punch", "smash", "choke", "burn", "run over", "tamper", "brakes", "hammer", "bat", "knife"),
      r"\b(?:hit|beat|hurt|injure|attack|assault|shoot|drug|make (?:him|her|them|someone) (?:really |very )?sick|knock (?:him|her|them|someone) out|punch|smash|choke|burn|run (?:him|her|them|someone) over|tamper with|cut (?:the|his|her) brakes|with a (?:hammer|bat|knife|crowbar|brick))\w*\b",
-     (_C_ASK, _C_PERSON, _C_HIDDEN), _NOT_VIOLENT),
+     (_C_ASK, _C_PERSON, _C_HIDDEN), _NOT_VIOLENT, _C_ASK_WORDS),
     ("violence", 0.85, ("bomb", "explosive", "flamethrower", "napalm", "molotov", "grenade", "thermite", "detonator", "ied", "nerve agent", "poison gas", "pipe bomb"),
      r"\b(?:pipe bombs?|bombs?|explosives?|flamethrowers?|napalm|molotovs?|grenades?|thermite|detonators?|ieds?|nerve agents?|poison gas)\b",
      (r"\b(?:how (?:do|can|would) (?:i|we)|how to|instructions for|steps to|teach me|give me|write (?:me )?(?:instructions|a guide|steps)|recipe|make|making|build|building|assemble)\b", r"\b(?:make|making|build|building|assemble|assembling|construct|recipe|from (?:hardware|household)|at home|parts|ingredients|to use on)\b")),
@@ -414,7 +436,8 @@ _CUE_RULES: list[tuple] = [
      r"\b(?:she|he|they|you)\s+(?:should|better|had better|'d better|ought to)\s+be\s+(?:very\s+)?(?:scared|afraid|careful|worried|frightened)\b|\bwe (?:all )?know what (?:you|she|he|they) did\b"),
     ("harassment", 0.8, ("track", "monitor", "spy", "follow", "read", "location", "gps", "tracker", "airtag"),
      r"\b(?:track|monitor|spy on|follow|read|check|see|access|get into|put (?:a )?(?:tracker|gps|airtag) on)\s+(?:my\s+)?(?:ex[\w-]*|wife|husband|girlfriend|boyfriend|partner|spouse|daughter'?s? boyfriend|her|him|his|someone)(?:'s)?\s+(?:\w+\s+){0,3}?(?:location|phone|messages|texts|whatsapp|emails?|car|movements|browsing|calls)\b",
-     (r"\bwithout (?:her|him|them|anyone) (?:knowing|noticing|finding out|knowledge)|secretly|covertly|hidden|so (?:she|he|they) (?:won'?t|doesn'?t|don'?t|can'?t) (?:know|notice|find out)\b",)),
+     (r"\bwithout (?:her|him|them|anyone) (?:knowing|noticing|finding out|knowledge)|secretly|covertly|hidden|so (?:she|he|they) (?:won'?t|doesn'?t|don'?t|can'?t) (?:know|notice|find out)\b",), None,
+     ("ex", *_whole("wife husband girlfriend boyfriend partner spouse her him his someone"))),
     ("harassment", 0.75, ("fake", "impersonat", "pretend to be", "pretending to be", "posing as"),
      r"\b(?:fake|sock ?puppet|burner)\s+(?:\w+\s+)?(?:account|profile|page)\s+(?:using|with|of|in the name of|pretending to be|as|to impersonate)\b[^.\n]{0,60}\b(?:my|her|his|their)\b|\bimpersonat\w+ (?:my|her|him|his|a) (?:\w+ )?(?:classmate|coworker|ex|colleague|teacher|boss|sister|brother|friend|neighbou?r)"),
     ("harassment", 0.75, ("look incompetent", "look stupid", "look bad", "look like an idiot", "fires her", "fires him", "fired", "gets fired"),

@@ -179,3 +179,48 @@ def test_the_strict_template_lets_short_prompts_through_and_still_blocks_an_atta
         decision = strict.evaluate_input([{"role": "user", "content": text}])
         assert not decision.blocked, (text, decision.blocked_by)
     assert strict.evaluate_input([{"role": "user", "content": ATTACK}]).blocked
+
+
+
+def _texts(step: int) -> list[str]:
+    """Every `step`-th text of the development and training corpora."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    paths = sorted([*data.glob("*.jsonl"), *data.glob("train/*.jsonl")])
+    return [json.loads(line)["text"] for path in paths for line in path.read_text().splitlines() if line.strip()][::step]
+
+
+def _fsum_logits(models: classifier.Models, text: str, words: dict, bigrams: dict) -> tuple[float, ...]:
+    """The plain scoring the packed lanes stand for: float rows per distinct word and bigram, summed by fsum."""
+    import math
+
+    found = classifier.tokens(classifier.normalise(text))
+    if not found:
+        return models.bias
+    rows, total = [], 0
+    for word in set(found):
+        keys = classifier.word_features(word)
+        total += len(keys)
+        hits = [words[key] for key in keys if key in words]
+        if hits:
+            rows.append(tuple(map(sum, zip(*hits))))
+    pairs = set(zip(found, found[1:]))
+    total += len(pairs)
+    rows += [bigrams[pair] for pair in pairs if pair in bigrams]
+    if not rows:
+        return models.bias
+    factor = 1.0 / math.sqrt(max(total, classifier.FEWEST_FEATURES))
+    return tuple(b + factor * s for b, s in zip(models.bias, map(math.fsum, zip(*rows))))
+
+
+def test_packed_lanes_give_the_same_logits_as_fsum_over_the_float_rows():
+    blob = resources.files("keeptrusts.data").joinpath(classifier.MODEL_FILE).read_bytes()
+    features = json.loads(gzip.decompress(blob))["features"]
+    words = {key: vector for key, vector in features.items() if not key.startswith("b:")}
+    bigrams = {tuple(key[2:].split(" ", 1)): vector for key, vector in features.items() if key.startswith("b:")}
+    models = classifier.models()
+    texts = [*_texts(5), ATTACK, BENIGN, "", "!!!", "a", "x" * 5000, "kill " * 900, "Ｉｇｎｏｒｅ previous 指示 αβγ 123_456 " * 40]
+    for text in texts:
+        for window in classifier.windows(text):
+            assert models.logits(window) == _fsum_logits(models, window, words, bigrams), window[:80]

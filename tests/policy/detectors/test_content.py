@@ -140,3 +140,16 @@ def test_hostile_input_finishes_fast(hostile):
     started = time.perf_counter()
     content.detect(hostile, ALL)
     assert time.perf_counter() - started < 1.0
+
+
+def test_needs_only_skip_rules_that_could_not_have_counted(monkeypatch):
+    """A rule's `needs` is a necessary condition: without any, every corpus text scores the same."""
+    from tests.policy.detectors.test_classifier import _texts
+
+    texts = _texts(4)
+    categories = frozenset(content.CATEGORIES)
+    with_needs = [content.detect(text, categories) for text in texts]
+    for rule in content.RULES:
+        monkeypatch.setattr(rule, "needs", ())
+    content._needs.cache_clear()
+    assert [content.detect(text, categories) for text in texts] == with_needs
