@@ -141,8 +141,8 @@ class Models:
 
     Scoring sums one weight vector per distinct word and per bigram of a window. So that the sum is
     one C-level `sum()` over Python ints, each vector is packed at load (bigrams) or on a word's first
-    use into one integer: every model's weight in fixed point (`_FRACTION_BITS`, exact for every weight
-    the file can hold, see `_packing`) in its own `_LANE_BITS`-wide lane, plus the word's feature count
+    use into one integer: every model's weight in fixed point (`_fraction_bits`, exact for every weight
+    the file can hold, see `_packing`) in its own `_lane_bits`-wide lane, plus the word's feature count
     in the top lane. Integer sums are exact, so the lanes unpacked and divided by 2**fraction bits (a
     correctly rounded division) give the same floats as `math.fsum` over the float vectors.
     """

@@ -74,7 +74,6 @@ _CHILD_SEXUAL = (
 )
 
 
-
 def _whole(words: str) -> tuple[str, ...]:
     """Triggers for exact words (see `Triggers`)."""
     return tuple(word + "$" for word in words.split())
