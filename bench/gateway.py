@@ -373,6 +373,7 @@ def main() -> int:
 def summarize_spy(raw: Path, out: Path) -> None:
     """Collapsed stacks → share of busy samples per frame (inclusive), grouped the way the docs report them."""
     inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}  # the leaf frame: where the CPU is actually spent
     busy = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
@@ -382,10 +383,15 @@ def summarize_spy(raw: Path, out: Path) -> None:
         busy += int(count)
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + int(count)
-    lines = [f"{busy} busy samples", ""]
+        own[frames[-1]] = own.get(frames[-1], 0) + int(count)
+    lines = [f"{busy} busy samples", "", "inclusive (the frame and what it calls):"]
     for frame, count in sorted(inclusive.items(), key=lambda item: -item[1])[:60]:
         lines.append(f"{count / busy:6.1%}  {frame}")
+    lines += ["", "own (the frame itself):"]
+    for frame, count in sorted(own.items(), key=lambda item: -item[1])[:40]:
+        lines.append(f"{count / busy:6.1%}  {frame}")
     out.write_text("\n".join(lines) + "\n")
+    shutil.copyfile(raw, out.with_suffix(".raw"))  # the collapsed stacks, for other cuts
 
 
 def print_report(r: dict) -> None:
