@@ -47,7 +47,7 @@ def without_shortcuts(monkeypatch):
     # The regex's words, as str, voted through the str-keyed index (an ASCII sample comes as bytes).
     monkeypatch.setattr(quality, "_words", lambda sample: quality._WORD.findall(
         (sample.decode() if isinstance(sample, bytes) else sample).lower()))
-    monkeypatch.setattr(quality, "_ASCII_STOP_INDEX", quality._STOP_INDEX)
+    monkeypatch.setattr(quality, "_ASCII_STOP_VOTES", quality._STOP_VOTES)
     # Without an ASCII text's word set the name finder looks for every key hint and greeting in the text.
     monkeypatch.setattr(pii_names, "words_of", lambda lowered: None)
     monkeypatch.setattr(pii, "_has_ascii_digit", lambda text: True)  # the numeric-run pattern on every text

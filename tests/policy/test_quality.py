@@ -100,3 +100,38 @@ def test_the_fast_ascii_and_fence_paths_read_every_corpus_text_as_the_regexes_do
             parts = quality._FENCE.split(sample)
             assert quality._strip_code(sample) == " ".join(parts[i] for i in range(0, len(parts), 4))
     assert compared > 1000
+
+
+def test_packed_stop_word_votes_guess_what_counting_each_vote_guesses():
+    """language_of sums each stop word's votes as one packed int; a plain count of every vote, with the
+    same rule (at least 3 votes and 1.5× the runner-up), must give the same guess on every corpus text."""
+    from collections import Counter
+
+    from keeptrusts.policy.detectors import quality
+
+    def counted_guess(text):
+        sample = quality._strip_code(text[:4000])[:800]
+        words = quality._WORD.findall(sample.lower())
+        votes = Counter(lang for word in words for lang, listed in quality._STOPWORDS.items() if word in listed)
+        ranked = votes.most_common(2) + [("", 0), ("", 0)]
+        (best, best_votes), (_, runner_up) = ranked[0], ranked[1]
+        return None if best_votes < 3 or best_votes < 1.5 * runner_up else best
+
+    latin = [text for text in _corpus_texts() if len(quality._strip_code(text[:4000])[:800]) >= 12]
+    guessed = 0
+    for text in latin:
+        guess = language_of(text)
+        if guess is None or len(guess) == 2:  # a script name comes before any vote
+            expected = counted_guess(text) if guess is not None or _letters_mostly_latin(text) else None
+            assert guess == expected, text[:120]
+            guessed += guess is not None
+    assert guessed > 1000
+
+
+def _letters_mostly_latin(text):
+    from keeptrusts.policy.detectors import quality
+
+    sample = quality._strip_code(text[:4000])[:800]
+    latin = sum(map(len, quality._LATIN_LETTERS.findall(sample)))
+    others = len("".join(quality._OTHER_LETTERS.findall(sample)))
+    return latin + others >= 12 and others <= latin and len(quality._WORD.findall(sample.lower())) >= 5
