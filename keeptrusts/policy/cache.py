@@ -13,7 +13,9 @@ Keys are `(phase, detector, configuration, digest)`: the detector's arguments th
 change its answer (entity types, secret detectors and custom patterns, categories)
 and a 128-bit BLAKE2b digest of the text — never the text itself. Values are the
 detector's `DetectorResult` (offsets, types, scores and reason names; no raw text),
-shared between requests and never mutated. Bounded by entries and by weight (one
+shared between requests and never mutated; for a one-message prompt, also every policy's
+result at once under `(phase, policy-set sha256, digest)`, so a repeated prompt costs one
+lookup instead of one per policy (a hit counts as that many scans in the stats). Bounded by entries and by weight (one
 per entry plus one per span, so a text full of findings cannot hold much memory),
 least recently used first out; texts longer than `max_text_chars` are not cached.
 Per process, in memory only, never persisted. Detectors are deterministic, so a
@@ -75,7 +77,23 @@ class DetectionCache:
         return None
 
     def store(self, key: Hashable, found: DetectorResult) -> DetectorResult:
-        weight = 1 + len(found.spans)
+        return self._put(key, found, 1 + len(found.spans))
+
+    def lookup_results(self, key: Hashable, scans: int) -> tuple | None:
+        """A one-text prompt's policy results remembered as a whole (`PolicySet`): a hit counts as the
+        `scans` detector scans it stands for; a miss counts nothing, the scans that follow count themselves."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            self.hits += scans
+            return entry[0]
+
+    def store_results(self, key: Hashable, results: tuple, spans: int) -> tuple:
+        return self._put(key, results, 1 + spans)
+
+    def _put(self, key: Hashable, found, weight: int):
         with self._lock:
             if key not in self._entries and weight <= self.max_weight:
                 self._entries[key] = (found, weight)

@@ -344,15 +344,22 @@ class PolicySet:
 
     def _run_one_text(self, pieces: "_Pieces", phase: str, context: dict) -> list[PolicyResult]:
         """Every policy of `phase` on a one-piece text whose role every policy reads: what `_run` does for
-        each, without its per-policy detours (`_scan`, `Detectors.detect`, a digest callback): ~1.5 µs an answer,
-        ~3 µs a one-message prompt the cache knows. The input phase asks the cache as `Detectors.detect` does."""
+        each, without its per-policy detours (`_scan`, `Detectors.detect`, a digest callback): ~1.5 µs an answer.
+        The input phase asks the cache for the whole set's results first (a repeated prompt: 12 → 6.5 µs), then
+        per detector as `Detectors.detect` does."""
         detectors = self.detectors
         text = pieces.text
         cache = detectors.cache if phase == "input" else None
         if cache is not None and not cache.caches(text):
             cache = None
+        plans = self._plans[phase]
+        if cache is not None:  # the whole set's results for this text, then each detector's
+            whole_key = (phase, self.sha256, pieces.digest(0))
+            remembered = cache.lookup_results(whole_key, len(plans))
+            if remembered is not None:
+                return list(remembered)
         results = []
-        for policy, kind, arguments, decide in self._plans[phase]:
+        for policy, kind, arguments, decide in plans:
             try:
                 if kind is None:  # quality-scorer judges the whole answer against the prompt: never cached
                     found = detectors.get("quality")(text, prompt=context.get("prompt"), finish_reason=context.get("finish_reason"),
@@ -367,6 +374,8 @@ class PolicySet:
                 results.append(decide(policy, found, phase))
             except Exception as exc:  # noqa: BLE001 - a broken detector must not let text through
                 results.append(_fail_closed(policy, phase, exc))
+        if cache is not None and not any(r.error for r in results):  # a failure may not fail again: not remembered
+            cache.store_results(whole_key, tuple(results), sum(len(r.spans) for r in results))
         return results
 
     def _run(self, policy: Policy, pieces: "_Pieces", phase: str, context: dict) -> PolicyResult:

@@ -192,3 +192,28 @@ def test_policies_configured_differently_do_not_share_results():
     second = PolicySet.from_yaml(emails_only, detectors=Detectors(cache=cache)).evaluate_input(text)
     assert first.text == "Write to [NAME_1] at maria@example.com"
     assert second.text == "Write to Maria Garcia at [EMAIL_1]"
+
+
+def test_a_repeated_prompt_gets_every_policys_result_from_one_entry():
+    from keeptrusts.policy.detectors import pii, secrets
+
+    calls = []
+
+    def counted(detect):
+        def scan(text, *arguments):
+            calls.append(detect.__module__)
+            return detect(text, *arguments)
+        return scan
+
+    cache = DetectionCache()
+    policy_set = PolicySet.from_yaml("policies:\n  - {name: pii, type: pii-detector, action: redact}\n"
+                                     "  - {name: secrets, type: dlp-filter, action: block}\n",
+                                     detectors=Detectors(cache=cache, pii=counted(pii.detect), secrets=counted(secrets.detect)))
+    prompt = "Ask Maria Garcia (maria@example.com) for the staging token."
+    first = snapshot(policy_set.evaluate_input(prompt))
+    entries = cache.stats()["entries"]
+    assert len(calls) == 2 and entries == 3  # each detector's result, and both policies' results together
+    assert snapshot(policy_set.evaluate_input(prompt)) == first
+    assert len(calls) == 2 and cache.stats()["entries"] == entries
+    assert cache.stats()["hits"] == 2  # one lookup, counted as the two scans it saved
+    assert first["text"] == "Ask [NAME_1] ([EMAIL_1]) for the staging token."
