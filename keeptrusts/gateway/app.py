@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -202,6 +203,9 @@ class Gateway:
         self.budgets = budget_mod.Budgets(api_url=settings.api_url if settings.connected else None, token=settings.gateway_token,
                                           session_factory=lambda: self.control_session, metrics=self.metrics)
         self.inflight = 0
+        # Policy actions by (action, policy, type), counted flat on every request (~1 µs less than labelled
+        # series) and copied into kt_gateway_policy_actions_total when /metrics is read.
+        self.policy_actions: defaultdict[tuple[str, str, str], int] = defaultdict(int)
         self._keys_mtime = 0.0
         self._background: list[asyncio.Task] = []
         self.sink = None
@@ -449,8 +453,9 @@ class Gateway:
             prompt_excerpt=call.prompt_excerpt, response_excerpt=call.response_excerpt, error_code=error_code,
         )
         self.sink.emit(event)
+        actions = self.policy_actions
         for entry in call.entries:
-            self.metrics.inc("kt_gateway_policy_actions_total", (("action", entry.action), ("policy", entry.name), ("type", entry.type)))
+            actions[entry.action, entry.name, entry.type] += 1
         if call.tokens_in or call.tokens_out:
             policies, _ = self.policies_for(call.key)
             limits = [limit for limit in (policies.rate_limits if policies else ()) if limit.tokens_per_minute]
@@ -517,6 +522,7 @@ class Gateway:
         self.metrics.set_total("kt_gateway_detection_cache_hits_total", cache["hits"])
         self.metrics.set_total("kt_gateway_detection_cache_misses_total", cache["misses"])
         self.metrics.set("kt_gateway_detection_cache_entries", cache["entries"])
+        self.metrics.set_counts("kt_gateway_policy_actions_total", ("action", "policy", "type"), self.policy_actions)
         if self.config and self.config.last_success:
             self.metrics.set("kt_gateway_config_age_seconds", time.time() - self.config.last_success)
         return web.Response(text=self.metrics.render(), content_type="text/plain", charset="utf-8",

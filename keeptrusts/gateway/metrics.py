@@ -80,6 +80,12 @@ class Metrics:
         """A counter kept elsewhere (e.g. by the detection cache), copied at scrape time."""
         self.counters[name][()] = value
 
+    def set_counts(self, name: str, label_names: tuple[str, ...], counts: dict[tuple, float]) -> None:
+        """A counter kept elsewhere by plain value tuples (cheaper per request), copied at scrape time."""
+        series = self.counters[name]
+        for values, count in counts.items():
+            series[tuple(zip(label_names, values))] = count
+
     def render(self) -> str:
         lines = []
         for name, (kind, help_text) in HELP.items():
