@@ -36,6 +36,18 @@ DEFAULT_MAX_TEXT_CHARS = 256 * 1024
 WEIGHT_PER_ENTRY = 8  # room for a few findings per entry on average
 
 
+def scan_key(phase: str, detector: str, arguments: tuple, digest: bytes) -> tuple:
+    """The key of one detector's result on one text: every caller (per text, per piece, the one-text fast
+    path) builds it here, so a result stored by one is found by the others."""
+    return (phase, detector, arguments, digest)
+
+
+def results_key(phase: str, policy_set_sha256: str, digest: bytes) -> tuple:
+    """The key of every policy's results on a one-message prompt (`PolicySet`): a policy set is named by
+    its file's sha256, so two sets with the same text share, and a changed file does not."""
+    return (phase, policy_set_sha256, digest)
+
+
 def text_digest(text: str) -> bytes:
     """The cache's name for a text: 16 bytes of BLAKE2b (lone surrogates from JSON included)."""
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from keeptrusts import wire
-from keeptrusts.policy.cache import DetectionCache, text_digest
+from keeptrusts.policy.cache import DetectionCache, results_key, scan_key, text_digest
 from keeptrusts.policy.detectors import classifier, pii_names
 from keeptrusts.policy.limits import CostLimit, RateLimit
 from keeptrusts.policy.loader import LoadResult, Policy, Problem, load
@@ -89,7 +89,7 @@ class Detectors:
         cache = self.cache
         if cache is None or phase != "input" or not cache.caches(text):
             return function(text, *arguments)
-        key = (phase, kind, arguments, digest() if digest is not None else text_digest(text))
+        key = scan_key(phase, kind, arguments, digest() if digest is not None else text_digest(text))
         found = cache.lookup(key)
         return found if found is not None else cache.store(key, function(text, *arguments))
 
@@ -107,7 +107,7 @@ class Detectors:
             if not cache.caches(text):
                 result = function(text, *arguments)
             else:
-                key = (phase, kind, arguments, pieces.digest(i))
+                key = scan_key(phase, kind, arguments, pieces.digest(i))
                 result = cache.lookup(key)
                 if result is None:
                     result = cache.store(key, function(text, *arguments))
@@ -346,7 +346,7 @@ class PolicySet:
         """Every policy of `phase` on a one-piece text whose role every policy reads: what `_run` does for
         each, without its per-policy detours (`_scan`, `Detectors.detect`, a digest callback): ~1.5 µs an answer.
         The input phase asks the cache for the whole set's results first (a repeated prompt: 12 → 6.5 µs), then
-        per detector as `Detectors.detect` does."""
+        per detector under the same `scan_key` as `Detectors.detect`."""
         detectors = self.detectors
         text = pieces.text
         cache = detectors.cache if phase == "input" else None
@@ -354,7 +354,7 @@ class PolicySet:
             cache = None
         plans = self._plans[phase]
         if cache is not None:  # the whole set's results for this text, then each detector's
-            whole_key = (phase, self.sha256, pieces.digest(0))
+            whole_key = results_key(phase, self.sha256, pieces.digest(0))
             remembered = cache.lookup_results(whole_key, len(plans))
             if remembered is not None:
                 return list(remembered)
@@ -367,7 +367,7 @@ class PolicySet:
                 elif cache is None:
                     found = detectors.get(kind)(text, *arguments)
                 else:
-                    key = (phase, kind, arguments, pieces.digest(0))
+                    key = scan_key(phase, kind, arguments, pieces.digest(0))
                     found = cache.lookup(key)
                     if found is None:
                         found = cache.store(key, detectors.get(kind)(text, *arguments))
