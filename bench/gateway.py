@@ -344,6 +344,7 @@ def main() -> int:
                 if pid == gateway.pid:
                     peak_rss = max(peak_rss, rss_mb(gateway.pid))
             round_ratios.append(round(rates["gateway"] / rates["bare proxy"], 3))
+            print("c=64 round: " + ", ".join(f"{path} {rate:,.0f} req/s" for path, rate in rates.items()), file=sys.stderr, flush=True)
         for path, load_name, *_ in rows[:3]:
             into = pooled[path]
             report["c64"].append({"path": path, "load": load_name, "rps": round(len(into["latencies"]) / into["seconds"]),
