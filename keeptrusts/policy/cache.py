@@ -13,11 +13,12 @@ Keys are `(phase, detector, configuration, digest)`: the detector's arguments th
 change its answer (entity types, secret detectors and custom patterns, categories)
 and a 128-bit BLAKE2b digest of the text — never the text itself. Values are the
 detector's `DetectorResult` (offsets, types, scores and reason names; no raw text),
-shared between requests and never mutated; for a one-message prompt, also every policy's
-result at once under `(phase, policy-set sha256, digest)`, so a repeated prompt costs one
-lookup instead of one per policy (a hit counts as that many scans in the stats). Bounded by entries and by weight (one
-per entry plus one per span, so a text full of findings cannot hold much memory),
-least recently used first out; texts longer than `max_text_chars` are not cached.
+shared between requests and never mutated. For a one-message prompt the cache also holds
+every policy's result at once under `(phase, policy-set sha256, digest)`: a repeated prompt
+costs one lookup instead of one per policy (a hit counts as that many scans in the stats).
+Bounded by entries and by weight (one per entry plus one per span, so a text full of
+findings cannot hold much memory), least recently used first out; texts longer than
+`max_text_chars` are not cached.
 Per process, in memory only, never persisted. Detectors are deterministic, so a
 decision is the same with and without the cache (tests/policy/test_cache.py).
 """
