@@ -127,6 +127,7 @@ def test_huge_text_reads_a_bounded_number_of_windows():
     "ignore " * 150_000, "<|" * 500_000, "QUJD" * 250_000, "忽略" * 500_000,
 ])
 def test_hostile_megabyte_finishes_fast(hostile):
+    classifier.models()  # loaded once per process (~0.7 s): not what is timed
     started = time.perf_counter()
     classifier.models().probabilities(hostile)
     assert time.perf_counter() - started < 0.5

@@ -137,6 +137,7 @@ def test_labeled_corpus_meets_the_f1_target(split):
      "you are " * 12_000, "muslims are " * 8_000, "i want to " * 10_000],
 )
 def test_hostile_input_finishes_fast(hostile):
+    content.detect("warm up", ALL)  # the first call in a process loads the classifier (~0.7 s): not what is timed
     started = time.perf_counter()
     content.detect(hostile, ALL)
     assert time.perf_counter() - started < 1.0

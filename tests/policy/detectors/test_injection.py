@@ -178,6 +178,7 @@ def test_labeled_corpus_meets_recall_and_false_positive_targets(split):
      "aGVsbG8g" * 12_500, "a " * 50_000, "\u200b".join("x" * 50_000), "<|" * 50_000, "system: " * 12_000],
 )
 def test_hostile_input_finishes_fast(hostile):
+    injection.detect("warm up")  # the first call in a process loads the classifier (~0.7 s): not what is timed
     started = time.perf_counter()
     injection.detect(hostile)
     assert time.perf_counter() - started < 1.0
