@@ -41,7 +41,7 @@ import unicodedata
 import urllib.parse
 
 from keeptrusts.policy.detectors import classifier
-from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, Triggers, ascii_lower, lowercase_pattern, word_text, words_of
+from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, Triggers, ascii_lower, by_first_letter, lowercase_pattern, word_text, words_of
 from keeptrusts.policy.types import DetectorResult, Span
 
 DEFAULT_THRESHOLD = 0.5
@@ -180,10 +180,13 @@ def _decode_run(run: str) -> str | None:
 
 # --- signals ------------------------------------------------------------------------------------
 
-_OVERRIDE_VERB = (
+# Verb lists lead the busiest patterns and run at every word of a triggered text: grouped by first letter
+# (textscan.by_first_letter, the same matches) they cost about half as much.
+_OVERRIDE_VERB_LIST = (
     r"(?:ignore|ignoring|disregard|disregarding|forget|forgetting|override|overwrite|bypass|skip|neglect|abandon|drop|discard"
     r"|set aside|throw out|do not follow|don'?t follow|stop following|no longer follow|pay no attention to)"
 )
+_OVERRIDE_VERB = by_first_letter(_OVERRIDE_VERB_LIST)
 _QUALIFIER = r"(?:all|any|every|each|the|your|these|those|of|previous|prior|preceding|above|earlier|former|initial|original|old|existing|current|system|default|given|provided|foregoing|other|safety|developer|openai'?s?|content|ethical)"
 _STRONG_QUALIFIER = r"(?:all|any|every|your|previous|prior|preceding|above|earlier|former|initial|original|system|foregoing|safety|developer|openai'?s?|ethical|(?:the\s+)?(?:developer|system|operator|admin|creator)'?s)"
 _DIRECTIVES = (
@@ -402,12 +405,15 @@ _POSTMOD = (
     r"|from (?:openai|anthropic|google|your (?:developers?|creators?|makers?|operators?|owners?|company|admins?))|(?:above|before this|so far|up to now|until now|earlier in this (?:session|chat|conversation))"
     r"|(?:in|from|of|within) (?:your|the) (?:setup|set-up|configuration|config|system prompt|system message|instructions|programming|guidelines|prompt|training|polic(?:y|ies)))"
 )
-_OVERRIDE_VERBS = (
+_OVERRIDE_VERBS_LIST = (
     r"(?:ignore|ignoring|disregard|disregarding|forget|forgetting|override|overriding|overwrite|bypass|bypassing|skip|neglect|abandon|drop|discard|dismiss|scrap|ditch|toss|shed|unlearn"
     r"|nullify|void|cancel|revoke|suspend|rescind|waive|suppress|circumvent|evade|sidestep|overlook|look past|erase|wipe|purge|set aside|put aside|cast aside|push aside|throw out|leave behind|move past|get past|get around|work around|break free (?:of|from)|free yourself (?:of|from)|shake off|let go of"
     r"|stop (?:following|obeying|adhering to|honou?ring|respecting|applying|using|listening to|caring about)|quit (?:following|obeying)|cease (?:following|obeying)|no longer (?:follow|obey|adhere to|apply|honou?r|respect)"
-    r"|(?:don'?t|do not|never) (?:follow|obey|adhere to|apply|honou?r|respect|stick to|comply with|mention|worry about|bother with|care about)|without (?:applying|following|obeying|honou?ring|respecting|regard (?:to|for))|pay no (?:attention|heed|mind) to|take no notice of|deviate from|depart from|act (?:outside|beyond) of|step outside(?: of)?)"
+    r"|don'?t (?:follow|obey|adhere to|apply|honou?r|respect|stick to|comply with|mention|worry about|bother with|care about)"
+    r"|do not (?:follow|obey|adhere to|apply|honou?r|respect|stick to|comply with|mention|worry about|bother with|care about)"
+    r"|never (?:follow|obey|adhere to|apply|honou?r|respect|stick to|comply with|mention|worry about|bother with|care about)|without (?:applying|following|obeying|honou?ring|respecting|regard (?:to|for))|pay no (?:attention|heed|mind) to|take no notice of|deviate from|depart from|act (?:outside|beyond) of|step outside(?: of)?)"
 )
+_OVERRIDE_VERBS = by_first_letter(_OVERRIDE_VERBS_LIST)
 _NULLIFIED = (
     r"(?:no longer (?:apply|applies|valid|relevant|in (?:effect|force|place)|matters?|counts?|binding|active|exists?|stand|needed|required|in use)|(?:don'?t|do not|doesn'?t|does not) (?:apply|matter|count|exist|bind you)"
     r"|no longer (?:a )?part of (?:your|the) (?:design|programming|configuration|system|training|instructions)"

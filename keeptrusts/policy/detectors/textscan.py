@@ -73,6 +73,39 @@ def lowercase_pattern(pattern: re.Pattern | str) -> re.Pattern:
     return re.compile(source, flags)
 
 
+def by_first_letter(alternation: str) -> str:
+    """`(?:alt|alt|…)` with the alternatives grouped by their first letter: `(?:i(?:gnore|gnoring)|d(?:rop|iscard))`.
+
+    The same matches, found faster: at each position `re` tries the alternatives one by one, and a list of
+    ninety verbs costs ~0.3 µs per word even after `\\b`; grouped, one test per first letter rules most
+    of them out. Exact by construction: alternatives with different first letters cannot match at the
+    same position, and within a letter the original order is kept (the leftmost alternative still wins).
+    Returned unchanged unless every alternative starts with a plain letter that no quantifier follows."""
+    if not (alternation.startswith("(?:") and alternation.endswith(")")):
+        return alternation
+    alternatives, depth, start, escaped = [], 0, 3, False
+    for i in range(3, len(alternation) - 1):
+        ch = alternation[i]
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            alternatives.append(alternation[start:i])
+            start = i + 1
+    alternatives.append(alternation[start:-1])
+    if depth != 0 or "[" in alternation or not all(a[:1].isalpha() and a[:1].isascii() and a[1:2] not in ("?", "*", "+", "{") for a in alternatives):
+        return alternation
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "(?:" + "|".join(letter + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")") for letter, rests in groups.items()) + ")"
+
+
 class Triggers:
     """Which rules a text can match, from cheap lookups instead of running every pattern.
 

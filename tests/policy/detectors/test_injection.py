@@ -199,3 +199,51 @@ def test_rules_tell_authoring_and_self_correction_from_an_override(monkeypatch, 
 
     monkeypatch.setattr(classifier, "scores", lambda text: defaultdict(float))
     assert (injection.detect(text).score < THRESHOLD) == benign, injection.detect(text)
+
+
+def _texts_for_verb_lists():
+    """Every corpus text outside final/, lowercased, and a text with every verb of the lists in a row."""
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    texts = [json.loads(line)["text"].lower() for path in sorted(data.glob("**/*.jsonl")) if "final" not in path.parts
+             for line in path.read_text().splitlines() if line.strip()]
+    verbs = "ignore ignoring disregard forget override overriding skip drop dropping dismiss do not follow don't follow dont obey " \
+            "never mention stop following no longer follow pay no attention to set aside throw out deviate from step outside of"
+    return texts + [f"please {verb} the previous instructions now" for verb in verbs.split(" ")] + [verbs]
+
+
+@pytest.mark.parametrize("listed", ["_OVERRIDE_VERB_LIST", "_OVERRIDE_VERBS_LIST"])
+def test_verb_lists_grouped_by_first_letter_match_what_the_lists_match(listed):
+    import re
+
+    from keeptrusts.policy.detectors.textscan import by_first_letter
+
+    alternation = getattr(injection, listed)
+    grouped = by_first_letter(alternation)
+    assert grouped.startswith("(?:i(?:gnore|gnoring)|d(?:isregard|")  # it did group
+    tail = r"\s+(?:\w+\s+){0,2}?(?:instructions|rules|everything)\b"
+    plain, fast = re.compile(r"\b" + alternation + tail), re.compile(r"\b" + grouped + tail)
+    compared = 0
+    for text in _texts_for_verb_lists():
+        expected = [m.span() + (m.group(),) for m in plain.finditer(text)]
+        assert [m.span() + (m.group(),) for m in fast.finditer(text)] == expected, text[:120]
+        compared += bool(expected)
+    assert compared > 50
+
+
+def test_grouping_keeps_the_order_that_decides_which_alternative_wins():
+    import re
+
+    from keeptrusts.policy.detectors.textscan import by_first_letter
+
+    alternation = r"(?:do|drop|d|don'?t|dropping|e\.g\.|(?:x)y)"
+    assert by_first_letter(alternation) == alternation  # a group-led alternative: left alone
+    alternation = r"(?:do|drop|d|don'?t|dropping|e\.g\.|ex(?:a|b))"
+    grouped = by_first_letter(alternation)
+    assert grouped == r"(?:d(?:o|rop||on'?t|ropping)|e(?:\.g\.|x(?:a|b)))"
+    for text in ["dropping it", "don't", "dont", "do", "d", "e.g. exa exb", "dropdropping"]:
+        assert [m.group() for m in re.finditer(grouped, text)] == [m.group() for m in re.finditer(alternation, text)]
+    for left_alone in (r"(?:s?kip|drop)", r"(?:[ab]c|d)", r"(?:a|b", r"ab|cd"):
+        assert by_first_letter(left_alone) == left_alone
