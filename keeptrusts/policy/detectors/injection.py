@@ -215,7 +215,7 @@ class _Signal:
     here, and patterns run on lowercased text without re.IGNORECASE, which Python's `re` is slow at.
     """
 
-    __slots__ = ("reason", "weight", "needles", "pattern", "near", "also")
+    __slots__ = ("reason", "weight", "needles", "pattern", "near", "also", "lead")
 
     def __init__(self, reason: str, weight: float, needles: tuple[str, ...], source: "_Source", near: str | tuple[str, ...] = (),
                  also: tuple[str, ...] = ()):
@@ -224,6 +224,7 @@ class _Signal:
         self.also = frozenset(also)
         # Cues that must all appear around the match (same sentence or the one before): a frame, a subject.
         self.near = tuple(lowercase_pattern(n) for n in ((near,) if isinstance(near, str) else near))
+        self.lead: str | None = None  # set below (_LEADS) for the verb-led patterns
 
     def counts_at(self, lowered: str, start: int, end: int) -> bool:
         lo, hi = max(0, start - _NEAR_BEFORE), min(len(lowered), end + _NEAR_AFTER)
@@ -767,6 +768,38 @@ _ML_STRUCTURE_SIGNALS: list[_Signal] = [
 ]
 
 _SIGNALS: tuple[_Signal, ...] = tuple(_EN_SIGNALS + _ML_SIGNALS + _STRUCTURE_SIGNALS + _ML_STRUCTURE_SIGNALS)
+
+# A pattern that is `\b<verb list>…` with no other alternative at its top level can only match where its
+# verb list does. Many prompts trigger such patterns ("the following code" has "follow") and hold no
+# verb of the list: each short text is searched once per verb list for the places where one starts, and
+# each such pattern is tried only there (`_matches`), instead of seven patterns scanning the whole text.
+_LEADS = {lead: re.compile(r"\b(?=" + lead + ")") for lead in (_OVERRIDE_VERB, _OVERRIDE_VERBS)}
+
+
+def _top_level_alternatives(source: str) -> int:
+    """How many `|` the pattern has outside groups and character classes."""
+    count, depth, escaped, in_class = 0, 0, False, False
+    for ch in source:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            count += 1
+    return count
+
+
+for _signal in _SIGNALS:
+    _signal.lead = next((lead for lead in _LEADS if _signal.pattern.pattern.startswith("\\b" + lead)
+                         and not _top_level_alternatives(_signal.pattern.pattern)), None)
 
 _QUOTES = "\"'`“”‘’«»「」"
 _META_CONTEXT = re.compile(
@@ -1343,10 +1376,20 @@ _MAX_TRIED, _MAX_COUNTED = 256, 32  # matches of one signal looked at, and kept,
 _REACH = 400  # characters either side of a trigger; every pattern's matches are shorter
 
 
-def _matches(signal: _Signal, lowered: str, words: set[str], number: int, triggers: Triggers):
-    """The signal's matches, looked for only around its triggers in a long text."""
+def _matches(signal: _Signal, lowered: str, words: set[str], number: int, triggers: Triggers, lead_starts):
+    """The signal's matches, looked for only around its triggers in a long text, and in a short one only
+    where its verb list starts (`_LEADS`): what `finditer` finds, since every match starts at such a place."""
     if len(lowered) < _WINDOWED_FROM:
-        yield from signal.pattern.finditer(lowered)
+        if signal.lead is None:
+            yield from signal.pattern.finditer(lowered)
+            return
+        end = 0
+        for start in lead_starts(signal.lead):
+            if start >= end:
+                match = signal.pattern.match(lowered, start)
+                if match is not None:
+                    end = match.end()  # never empty: a verb list matches no empty string
+                    yield match
         return
     last_end = -1
     for lo, hi in triggers.windows(lowered, words, number, _REACH):
@@ -1371,12 +1414,20 @@ def _scan(text: str, hits: _Hits, ctx: _Context | None, *, offsets: bool, words:
     lowered = ascii_lower(text)
     words = words if words is not None else words_of(lowered)
     triggers = _triggers()
+    starts: dict[str, list[int]] = {}
+
+    def lead_starts(lead: str) -> list[int]:
+        found = starts.get(lead)
+        if found is None:
+            found = starts[lead] = [m.start() for m in _LEADS[lead].finditer(lowered)]
+        return found
+
     for number in sorted(triggers.active(lowered, words)):
         signal = _SIGNALS[number]
         if signal.also and signal.also.isdisjoint(words):
             continue
         tried = counted = 0
-        for match in _matches(signal, lowered, words, number, triggers):
+        for match in _matches(signal, lowered, words, number, triggers, lead_starts):
             tried += 1
             if tried > _MAX_TRIED or counted >= _MAX_COUNTED:
                 break  # hostile repetition: more copies of one pattern add nothing to its weight

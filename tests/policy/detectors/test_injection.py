@@ -247,3 +247,24 @@ def test_grouping_keeps_the_order_that_decides_which_alternative_wins():
         assert [m.group() for m in re.finditer(grouped, text)] == [m.group() for m in re.finditer(alternation, text)]
     for left_alone in (r"(?:s?kip|drop)", r"(?:[ab]c|d)", r"(?:a|b", r"ab|cd"):
         assert by_first_letter(left_alone) == left_alone
+
+
+def test_verb_led_patterns_tried_only_where_a_verb_starts_find_what_a_full_scan_finds():
+    from keeptrusts.policy.detectors.textscan import ascii_lower, words_of
+
+    led = [(number, signal) for number, signal in enumerate(injection._SIGNALS) if signal.lead is not None]
+    assert len(led) >= 8  # both verb lists lead patterns
+    compared = 0
+    for text in _texts_for_verb_lists():
+        lowered = ascii_lower(text)[: injection._WINDOWED_FROM - 1]
+        starts = {}
+
+        def lead_starts(lead):
+            return starts.setdefault(lead, [m.start() for m in injection._LEADS[lead].finditer(lowered)])
+
+        for number, signal in led:
+            expected = [m.span() for m in signal.pattern.finditer(lowered)]
+            got = [m.span() for m in injection._matches(signal, lowered, words_of(lowered), number, injection._triggers(), lead_starts)]
+            assert got == expected, (number, text[:120])
+            compared += bool(expected)
+    assert compared > 50
