@@ -41,7 +41,9 @@ import unicodedata
 import urllib.parse
 
 from keeptrusts.policy.detectors import classifier
-from keeptrusts.policy.detectors.textscan import WORD_TEXT_FROM, Triggers, ascii_lower, by_first_letter, lowercase_pattern, word_text, words_of
+from keeptrusts.policy.detectors.textscan import (
+    WORD_TEXT_FROM, Triggers, ascii_lower, by_first_letter, lowercase_pattern, split_alternatives, word_text, words_of,
+)
 from keeptrusts.policy.types import DetectorResult, Span
 
 DEFAULT_THRESHOLD = 0.5
@@ -772,34 +774,11 @@ _SIGNALS: tuple[_Signal, ...] = tuple(_EN_SIGNALS + _ML_SIGNALS + _STRUCTURE_SIG
 # A pattern that is `\b<verb list>…` with no other alternative at its top level can only match where its
 # verb list does. Many prompts trigger such patterns ("the following code" has "follow") and hold no
 # verb of the list: each short text is searched once per verb list for the places where one starts, and
-# each such pattern is tried only there (`_matches`), instead of seven patterns scanning the whole text.
+# each such pattern is tried only there (`_matches`), instead of eight patterns scanning the whole text.
 _LEADS = {lead: re.compile(r"\b(?=" + lead + ")") for lead in (_OVERRIDE_VERB, _OVERRIDE_VERBS)}
-
-
-def _top_level_alternatives(source: str) -> int:
-    """How many `|` the pattern has outside groups and character classes."""
-    count, depth, escaped, in_class = 0, 0, False, False
-    for ch in source:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            count += 1
-    return count
-
-
 for _signal in _SIGNALS:
     _signal.lead = next((lead for lead in _LEADS if _signal.pattern.pattern.startswith("\\b" + lead)
-                         and not _top_level_alternatives(_signal.pattern.pattern)), None)
+                         and len(split_alternatives(_signal.pattern.pattern) or ()) == 1), None)
 
 _QUOTES = "\"'`“”‘’«»「」"
 _META_CONTEXT = re.compile(

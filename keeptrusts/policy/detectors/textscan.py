@@ -73,6 +73,32 @@ def lowercase_pattern(pattern: re.Pattern | str) -> re.Pattern:
     return re.compile(source, flags)
 
 
+def split_alternatives(source: str) -> list[str] | None:
+    """A pattern's alternatives at its top level (outside groups and character classes), or None when
+    its parentheses do not balance (`a|(?:b|c)` gives `a` and `(?:b|c)`)."""
+    alternatives, depth, start, escaped, in_class = [], 0, 0, False, False
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif ch == "|" and depth == 0:
+            alternatives.append(source[start:i])
+            start = i + 1
+    alternatives.append(source[start:])
+    return alternatives if depth == 0 else None
+
+
 def by_first_letter(alternation: str) -> str:
     """`(?:alt|alt|…)` with the alternatives grouped by their first letter: `(?:i(?:gnore|gnoring)|d(?:rop|iscard))`.
 
@@ -83,22 +109,8 @@ def by_first_letter(alternation: str) -> str:
     Returned unchanged unless every alternative starts with a plain letter that no quantifier follows."""
     if not (alternation.startswith("(?:") and alternation.endswith(")")):
         return alternation
-    alternatives, depth, start, escaped = [], 0, 3, False
-    for i in range(3, len(alternation) - 1):
-        ch = alternation[i]
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            alternatives.append(alternation[start:i])
-            start = i + 1
-    alternatives.append(alternation[start:-1])
-    if depth != 0 or "[" in alternation or not all(a[:1].isalpha() and a[:1].isascii() and a[1:2] not in ("?", "*", "+", "{") for a in alternatives):
+    alternatives = split_alternatives(alternation[3:-1])
+    if alternatives is None or not all(a[:1].isalpha() and a[:1].isascii() and a[1:2] not in ("?", "*", "+", "{") for a in alternatives):
         return alternation
     groups: dict[str, list[str]] = {}
     for alternative in alternatives:
