@@ -80,14 +80,7 @@ class DetectionCache:
 
     def lookup(self, key: Hashable) -> DetectorResult | None:
         """The remembered result for `key` (a hit), or None (a miss: `store` the computed result)."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return entry[0]
-            self.misses += 1
-        return None
+        return self._get(key, hits=1, misses=1)
 
     def store(self, key: Hashable, found: DetectorResult) -> DetectorResult:
         return self._put(key, found, 1 + len(found.spans))
@@ -95,16 +88,20 @@ class DetectionCache:
     def lookup_results(self, key: Hashable, scans: int) -> tuple | None:
         """A one-text prompt's policy results remembered as a whole (`PolicySet`): a hit counts as the
         `scans` detector scans it stands for; a miss counts nothing, the scans that follow count themselves."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            self._entries.move_to_end(key)
-            self.hits += scans
-            return entry[0]
+        return self._get(key, hits=scans, misses=0)
 
     def store_results(self, key: Hashable, results: tuple, spans: int) -> tuple:
         return self._put(key, results, 1 + spans)
+
+    def _get(self, key: Hashable, *, hits: int, misses: int):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += misses
+                return None
+            self._entries.move_to_end(key)
+            self.hits += hits
+            return entry[0]
 
     def _put(self, key: Hashable, found, weight: int):
         with self._lock:
