@@ -271,6 +271,12 @@ async def concurrent(url: str, load, concurrency: int, seconds: float) -> tuple[
     return len(latencies) / elapsed, latencies
 
 
+def c64_row(path: str, load: str, latencies: list[float], seconds: float, cpu: float, requests: int) -> dict:
+    """One c=64 row of the report: `requests` counts the warm-up's too, since the server's CPU time does."""
+    return {"path": path, "load": load, "rps": round(len(latencies) / seconds), "p50_ms": round(pct(latencies, 0.5), 2),
+            "p99_ms": round(pct(latencies, 0.99), 2), "cpu_ms_per_request": round(cpu * 1000 / max(1, requests), 3)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Gateway overhead vs direct and a bare proxy (see module docstring).")
     parser.add_argument("--policy", default=str(REPO / "examples" / "full-policy.yaml"))
@@ -347,9 +353,7 @@ def main() -> int:
             print("c=64 round: " + ", ".join(f"{path} {rate:,.0f} req/s" for path, rate in rates.items()), file=sys.stderr, flush=True)
         for path, load_name, *_ in rows[:3]:
             into = pooled[path]
-            report["c64"].append({"path": path, "load": load_name, "rps": round(len(into["latencies"]) / into["seconds"]),
-                                  "p50_ms": round(pct(into["latencies"], 0.5), 2), "p99_ms": round(pct(into["latencies"], 0.99), 2),
-                                  "cpu_ms_per_request": round(into["cpu"] * 1000 / max(1, into["requests"]), 3)})
+            report["c64"].append(c64_row(path, load_name, into["latencies"], into["seconds"], into["cpu"], into["requests"]))
         report["round_ratios"] = round_ratios
         for path, load_name, url, pid, load in rows[3:] + ([rows[2]] if args.py_spy and args.py_spy_row == "same prompt" else []):
             spy = None
@@ -360,9 +364,7 @@ def main() -> int:
                 time.sleep(0.5)
             cpu_before = cpu_seconds(pid)
             rps, latencies = asyncio.run(concurrent(url, load, args.concurrency, args.seconds))
-            cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / max(1, len(latencies) + args.concurrency)
-            row = {"path": path, "load": load_name, "rps": round(rps), "p50_ms": round(pct(latencies, 0.5), 2),
-                   "p99_ms": round(pct(latencies, 0.99), 2), "cpu_ms_per_request": round(cpu_ms, 3)}
+            row = c64_row(path, load_name, latencies, len(latencies) / rps, cpu_seconds(pid) - cpu_before, len(latencies) + args.concurrency)
             if isinstance(load, MultiTurn):
                 row["mean_body_bytes"] = round(statistics.mean(load.sizes))
             if not spy or load_name != "same prompt":  # the profiled extra run of the issue's row is not reported
