@@ -2,11 +2,13 @@
 
     .venv/bin/python scripts/train_classifiers.py --C 100 --save-oof /tmp/oof.npz   # ~30 min
     .venv/bin/python bench/content_operating_point.py /tmp/oof.npz
+    .venv/bin/python bench/content_operating_point.py /tmp/oof.npz --blend /tmp/oof-nb.npz   # + `--nb` run
 
 Reads the out-of-fold content scores (each row scored by a model that never read its writer) and
 prints F1 with the rules for: the shipped rule (one threshold for every category at the 1.5 % benign
 budget), one threshold per category under the same budget (coordinate ascent), and one threshold at
-looser budgets. docs/policies.md ("The operating point is not the lever") quotes its output.
+looser budgets; with `--blend`, the average of the two runs' scores at several shares of the second
+(a blend of two linear models is one linear model). docs/policies.md ("The operating point is not the lever") quotes its output.
 """
 
 from __future__ import annotations
@@ -61,6 +63,15 @@ def per_category(oof: OutOfFold, start: float, sweeps: int = 4) -> list[float]:
     return thresholds
 
 
+def blend(first: OutOfFold, second: OutOfFold) -> None:
+    assert (first.targets == second.targets).all(), "the two runs must score the same rows"
+    logits = first.logits
+    for share in (0.0, 0.25, 0.5, 0.75, 1.0):
+        first.logits = (1 - share) * logits + share * second.logits
+        t = first.single_threshold(FP_BUDGET)
+        show(f"share {share:.2f} of the second run, threshold {t:.3f}", first.f1([t] * len(CATEGORIES)))
+
+
 def show(label: str, f1: tuple[float, float, float]) -> None:
     print(f"{label}: F1 {f1[0]:.3f} (P {f1[1]:.3f} R {f1[2]:.3f})")
 
@@ -68,7 +79,12 @@ def show(label: str, f1: tuple[float, float, float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("oof", type=Path, help="the npz written by train_classifiers.py --save-oof")
-    oof = OutOfFold(parser.parse_args().oof)
+    parser.add_argument("--blend", type=Path, help="a second run's npz (e.g. with --nb) to average with the first")
+    args = parser.parse_args()
+    oof = OutOfFold(args.oof)
+    if args.blend:
+        blend(oof, OutOfFold(args.blend))
+        return
     shipped = oof.single_threshold(FP_BUDGET)
     show(f"one threshold at the {FP_BUDGET:.1%} budget ({shipped:.3f})", oof.f1([shipped] * len(CATEGORIES)))
     tuned = per_category(oof, shipped)
