@@ -14,13 +14,14 @@ looser budgets; with `--blend`, the average of the two runs' scores at several s
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from train_classifiers import CATEGORIES, FP_BUDGET  # noqa: E402
+from train_classifiers import CATEGORIES, FP_BUDGET, budget_floor  # noqa: E402
 
 
 class OutOfFold:
@@ -46,8 +47,14 @@ class OutOfFold:
 
     def single_threshold(self, budget: float) -> float:
         """The lowest threshold that flags at most `budget` of the benign rows."""
-        top = np.sort(self.logits[self.benign].max(axis=1))[::-1]
-        return top[int(budget * len(top))] + 1e-6
+        return budget_floor(self.logits[self.benign].max(axis=1), budget)
+
+    def blended(self, other: OutOfFold, share: float) -> OutOfFold:
+        """These rows scored by (1 - share) of this run's model plus `share` of the other's."""
+        assert (self.targets == other.targets).all(), "the two runs must score the same rows"
+        mixed = copy.copy(self)
+        mixed.logits = (1 - share) * self.logits + share * other.logits
+        return mixed
 
 
 def per_category(oof: OutOfFold, start: float, sweeps: int = 4) -> list[float]:
@@ -57,19 +64,20 @@ def per_category(oof: OutOfFold, start: float, sweeps: int = 4) -> list[float]:
             best_f1, best_t = oof.f1(thresholds)[0], thresholds[i]
             for t in np.linspace(start - 2, start + 3, 101):
                 candidate = thresholds[:i] + [t] + thresholds[i + 1:]
-                if oof.benign_flagged(candidate) <= FP_BUDGET and oof.f1(candidate)[0] > best_f1 + 1e-9:
-                    best_f1, best_t = oof.f1(candidate)[0], t
+                if oof.benign_flagged(candidate) > FP_BUDGET:
+                    continue
+                f1 = oof.f1(candidate)[0]
+                if f1 > best_f1 + 1e-9:
+                    best_f1, best_t = f1, t
             thresholds[i] = best_t
     return thresholds
 
 
 def blend(first: OutOfFold, second: OutOfFold) -> None:
-    assert (first.targets == second.targets).all(), "the two runs must score the same rows"
-    logits = first.logits
     for share in (0.0, 0.25, 0.5, 0.75, 1.0):
-        first.logits = (1 - share) * logits + share * second.logits
-        t = first.single_threshold(FP_BUDGET)
-        show(f"share {share:.2f} of the second run, threshold {t:.3f}", first.f1([t] * len(CATEGORIES)))
+        mixed = first.blended(second, share)
+        t = mixed.single_threshold(FP_BUDGET)
+        show(f"share {share:.2f} of the second run, threshold {t:.3f}", mixed.f1([t] * len(CATEGORIES)))
 
 
 def show(label: str, f1: tuple[float, float, float]) -> None:

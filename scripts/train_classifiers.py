@@ -265,12 +265,17 @@ def injection_operating_point(logit, y, benign_prompt) -> tuple[float, float, fl
     return threshold, float((attacks >= threshold).mean()), float((benign >= threshold).mean())
 
 
+def budget_floor(benign_top_scores: np.ndarray, budget: float = FP_BUDGET) -> float:
+    """The lowest threshold at which at most `budget` of the benign rows (scored by their top category) flag."""
+    return np.sort(benign_top_scores)[::-1][int(math.floor(budget * len(benign_top_scores)))] + 1e-6
+
+
 def content_operating_point(logits: dict[str, np.ndarray], targets) -> tuple[float, dict]:
     """The one threshold for every category with the best F1 over (row, category) pairs, among those
     at which the classifier flags at most FP_BUDGET of the benign rows (no category at all)."""
     benign = np.array([all(targets[c][i] == 0 for c in targets) for i in range(len(next(iter(targets.values()))))])
     top = np.max(np.nan_to_num(np.array(list(logits.values())), nan=-np.inf), axis=0)[benign]
-    floor = np.sort(top)[::-1][int(math.floor(FP_BUDGET * len(top)))] + 1e-6
+    floor = budget_floor(top)
     candidates = np.unique(np.concatenate([v[~np.isnan(v)] for v in logits.values()]))
     best = (-1.0, floor, {})
     for threshold in np.quantile(candidates, np.linspace(0.5, 0.999, 400)):
