@@ -1,8 +1,8 @@
 """Would a different operating point raise the content-filter's writer-held-out F1?
 
-    .venv/bin/python scripts/train_classifiers.py --C 100 --save-oof /tmp/oof.npz   # ~30 min
+    .venv/bin/python scripts/train_classifiers.py --C 100 --save-oof /tmp/oof.npz   # ~30 min (NB-SVM)
     .venv/bin/python bench/content_operating_point.py /tmp/oof.npz
-    .venv/bin/python bench/content_operating_point.py /tmp/oof.npz --blend /tmp/oof-nb.npz   # + `--nb` run
+    .venv/bin/python bench/content_operating_point.py /tmp/oof-plain.npz --blend /tmp/oof.npz   # + a `--plain` run
 
 Reads the out-of-fold content scores (each row scored by a model that never read its writer) and
 prints F1 with the rules for: the shipped rule (one threshold for every category at the 1.5 % benign
@@ -87,7 +87,7 @@ def show(label: str, f1: tuple[float, float, float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("oof", type=Path, help="the npz written by train_classifiers.py --save-oof")
-    parser.add_argument("--blend", type=Path, help="a second run's npz (e.g. with --nb) to average with the first")
+    parser.add_argument("--blend", type=Path, help="a second run's npz (e.g. the NB-SVM default after a --plain run) to average with the first")
     args = parser.parse_args()
     oof = OutOfFold(args.oof)
     if args.blend:

@@ -1,8 +1,8 @@
 """Train the prompt-injection and content-filter classifiers shipped in keeptrusts/data/.
 
-    make classifiers                                   # = the line below
-    .venv/bin/python scripts/train_classifiers.py --write
-    .venv/bin/python scripts/train_classifiers.py      # cross-validate and report only
+    make classifiers                                   # = the line below (~25 min on one core)
+    .venv/bin/python scripts/train_classifiers.py --C 100 --write
+    .venv/bin/python scripts/train_classifiers.py      # search C, cross-validate and report only
 
 Needs scikit-learn (the `train` extra: `pip install -e '.[train]'`); the product never imports it.
 Features come from `keeptrusts.policy.detectors.classifier.features`, and each model reads the
@@ -16,11 +16,11 @@ Training data (never the `unseen` split, never tests/policy/data/final/):
 Injection rows are negatives for the content models only when benign (an attack's content is not
 labeled); content rows are negatives for the injection model.
 
-With `--nb` the content models are NB-SVM style (Wang & Manning 2012): before the regression each
-feature is multiplied by its log-count ratio for the category (how much likelier it is to occur in
-that category's rows than in the rest), computed on the fold's own training rows. The ratio is
-folded into the shipped weights, so the product still reads one weight per feature and scores as
-before. Off by default: see NB_MODELS.
+The content models are NB-SVM style (Wang & Manning 2012): before the regression each feature is
+multiplied by its log-count ratio for the category (how much likelier it is to occur in that
+category's rows than in the rest), computed on the fold's own training rows. The ratio is folded
+into the shipped weights, so the product still reads one weight per feature. `--plain` trains them
+without it, for comparison (see NB_MODELS).
 
 C and each model's decision threshold are chosen by leave-one-group-out cross-validation. A group
 is one corpus file, except that all of a train/ writer's files form one group (`--group-by writer`,
@@ -64,13 +64,11 @@ UMBRELLAS = {"harmful": ("violence", "self-harm", "illegal"), "biased": ("hate",
 FP_BUDGET = 0.015  # half the issue's 3 % bound, for text unlike the training rows
 C_GRID = (100.0, 300.0)  # weaker regularisation kept winning from 1 up to 300 (writer folds, 2026-11-27)
 MIN_DF = 2
-# `--nb`: content models weigh each feature by how much more often it occurs in the category's rows
-# than in the others' before the regression (NB-SVM): writer-held-out content F1 with rules
-# 0.666 -> 0.703 (2026-11-27, C 100), but the model it trains fails two hard negatives of
-# tests/policy/detectors/test_content.py ("explicit type hints for these naked pointers" as sexual,
-# a diabetic stopping insulin in a nursing care plan), so it is off until those pass.
-NB_MODELS: frozenset[str] = frozenset()
-NB_CONTENT_MODELS = frozenset(("hate", "harassment", "self-harm", "sexual", "violence", "illegal"))
+# The content models are NB-SVM (see the docstring): writer-held-out content F1 with rules 0.703 (`--plain`)
+# -> 0.740 on the 44 writer groups of 2026-11-29, C 100. It shipped only once writer-made clinical hard
+# negatives (train/content_t_*) stopped it reading "a diabetic stops taking insulin ... nursing care
+# plan" (tests/policy/detectors/test_content.py) as violence.
+NB_MODELS: frozenset[str] = frozenset(CATEGORIES)
 NB_ALPHA = 0.25  # 2 -> 0.675, 1 -> 0.685, 0.5 -> 0.692, 0.25 and 0.1 -> 0.695 (5 writer folds)
 # A word brings itself and a dozen character n-grams that move together, each with the full ratio.
 # Scaling the n-grams' ratio by 0.5: content F1 with rules 0.685 -> 0.701 on 4 writer-group folds
@@ -367,11 +365,11 @@ def main() -> int:
     parser.add_argument("--group-by", choices=("file", "writer"), default=GROUP_BY,
                         help="cross-validation folds: one corpus file, or one writer's files (default: %(default)s)")
     parser.add_argument("--save-oof", type=Path, help="write the out-of-fold scores (npz) for analysis")
-    parser.add_argument("--nb", action="store_true", help="NB-SVM content models (see NB_MODELS)")
+    parser.add_argument("--plain", action="store_true", help="plain (not NB-SVM) content models, for comparison")
     args = parser.parse_args()
     globals()["GROUP_BY"] = args.group_by
-    if args.nb:
-        globals()["NB_MODELS"] = NB_CONTENT_MODELS
+    if args.plain:
+        globals()["NB_MODELS"] = frozenset()  # the injection model is always plain
 
     rows = load()
     texts = views(rows)
