@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from pathlib import Path
 
 import aiohttp
@@ -277,6 +278,13 @@ def c64_row(path: str, load: str, latencies: list[float], seconds: float, cpu: f
             "p99_ms": round(pct(latencies, 0.99), 2), "cpu_ms_per_request": round(cpu * 1000 / max(1, requests), 3)}
 
 
+def host_speed() -> str:
+    """The host's plain-Python speed, the same figure docs/performance.md quotes for each round: the
+    c=1 latencies and the TTFT overhead scale with it, so a slow host is not read as a regression."""
+    per_loop = min(timeit.repeat("sum(x)", "x = list(range(1000))", number=20000, repeat=5)) / 20000
+    return f"timeit sum(range(1000)) {per_loop * 1e6:.2f} µs"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Gateway overhead vs direct and a bare proxy (see module docstring).")
     parser.add_argument("--policy", default=str(REPO / "examples" / "full-policy.yaml"))
@@ -309,7 +317,7 @@ def main() -> int:
                "gateway": f"http://127.0.0.1:{gateway_port}/v1/chat/completions"}
     body = json.dumps({"model": "gpt-4o", "messages": [{"role": "user", "content": PROMPT}]}).encode()
     stream_body = json.dumps({"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": PROMPT}]}).encode()
-    report: dict = {"machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start",
+    report: dict = {"machine": f"{os.cpu_count()} cores, {host_speed()}, load average {os.getloadavg()[0]:.2f} at start",
                     "workers": args.workers, "policy": Path(args.policy).name, "prompt_bytes": len(PROMPT)}
     # (row, path, url, server pid, load): the issue's rows first, then the ones that show the uncached cost.
     same = SamePrompt(body)
