@@ -2,13 +2,15 @@
 
     .venv/bin/python scripts/train_classifiers.py --C 100 --save-oof /tmp/oof.npz   # ~30 min (NB-SVM)
     .venv/bin/python bench/content_operating_point.py /tmp/oof.npz
-    .venv/bin/python bench/content_operating_point.py /tmp/oof-plain.npz --blend /tmp/oof.npz   # + a `--plain` run
+    .venv/bin/python bench/content_operating_point.py /tmp/oof.npz --parts   # blends of its plain and NB parts
+    .venv/bin/python bench/content_operating_point.py /tmp/oof-plain.npz --blend /tmp/oof.npz   # two runs
 
 Reads the out-of-fold content scores (each row scored by a model that never read its writer) and
 prints F1 with the rules for: the shipped rule (one threshold for every category at the 1.5 % benign
 budget), one threshold per category under the same budget (coordinate ascent), and one threshold at
 looser budgets; with `--blend`, the average of the two runs' scores at several shares of the second
-(a blend of two linear models is one linear model). docs/policies.md ("The operating point is not the lever") quotes its output.
+(a blend of two linear models is one linear model); with `--parts`, the same for the plain and NB-SVM
+parts of the shipped blend, as saved by one run. docs/policies.md ("The operating point is not the lever") quotes its output.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from train_classifiers import CATEGORIES, FP_BUDGET, budget_floor  # noqa: E402
 
 
 class OutOfFold:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, part: str = "") -> None:
         data = np.load(path)
-        self.logits = np.nan_to_num(data["oof_content"], nan=-np.inf)
+        self.logits = np.nan_to_num(data[f"oof_content_{part}" if part else "oof_content"], nan=-np.inf)
         self.targets = data["y_content"]  # 1 harmful, 0 not, -1 unlabeled
         self.rules = data["rules_content"] >= 0.5
         self.labeled = (self.targets >= 0) & np.isfinite(self.logits)
@@ -87,11 +89,13 @@ def show(label: str, f1: tuple[float, float, float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("oof", type=Path, help="the npz written by train_classifiers.py --save-oof")
-    parser.add_argument("--blend", type=Path, help="a second run's npz (e.g. the NB-SVM default after a --plain run) to average with the first")
+    parser.add_argument("--blend", type=Path, help="a second run's npz (e.g. an --nb-share 1 run after a --plain run) to average with the first")
+    parser.add_argument("--parts", action="store_true", help="blend the plain and NB parts saved by one run")
     args = parser.parse_args()
     oof = OutOfFold(args.oof)
-    if args.blend:
-        blend(oof, OutOfFold(args.blend))
+    if args.blend or args.parts:
+        first, second = (OutOfFold(args.oof, "plain"), OutOfFold(args.oof, "nb")) if args.parts else (oof, OutOfFold(args.blend))
+        blend(first, second)
         return
     shipped = oof.single_threshold(FP_BUDGET)
     show(f"one threshold at the {FP_BUDGET:.1%} budget ({shipped:.3f})", oof.f1([shipped] * len(CATEGORIES)))

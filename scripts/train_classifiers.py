@@ -1,6 +1,6 @@
 """Train the prompt-injection and content-filter classifiers shipped in keeptrusts/data/.
 
-    make classifiers                                   # = the line below (~25 min on one core)
+    make classifiers                                   # = the line below (~40 min on two cores)
     .venv/bin/python scripts/train_classifiers.py --C 100 --write
     .venv/bin/python scripts/train_classifiers.py      # search C, cross-validate and report only
 
@@ -16,11 +16,12 @@ Training data (never the `unseen` split, never tests/policy/data/final/):
 Injection rows are negatives for the content models only when benign (an attack's content is not
 labeled); content rows are negatives for the injection model.
 
-The content models are NB-SVM style (Wang & Manning 2012): before the regression each feature is
-multiplied by its log-count ratio for the category (how much likelier it is to occur in that
-category's rows than in the rest), computed on the fold's own training rows. The ratio is folded
-into the shipped weights, so the product still reads one weight per feature. `--plain` trains them
-without it, for comparison (see NB_MODELS).
+Each content model blends two fits on the same rows: NB_SHARE of an NB-SVM one (Wang & Manning
+2012: before the regression each feature is multiplied by its log-count ratio for the category, how
+much likelier it is to occur in that category's rows than in the rest, computed on the fold's own
+training rows) and the rest of a plain one. The ratio and the shares are folded into the shipped
+weights, so the product still reads one weight per feature. `--plain` trains plain models only and
+`--nb-share 1` NB-SVM ones only, for comparison (see NB_MODELS, NB_SHARE).
 
 C and each model's decision threshold are chosen by leave-one-group-out cross-validation. A group
 is one corpus file, except that all of a train/ writer's files form one group (`--group-by writer`,
@@ -45,6 +46,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
@@ -69,6 +71,12 @@ MIN_DF = 2
 # negatives (train/content_t_*) stopped it reading "a diabetic stops taking insulin ... nursing care
 # plan" (tests/policy/detectors/test_content.py) as violence.
 NB_MODELS: frozenset[str] = frozenset(CATEGORIES)
+# Each content model is NB_SHARE of the NB-SVM fit plus the rest of the plain fit on the same rows (a blend
+# of two linear models is one linear model, so the file still holds one weight per feature). Writer-held-out
+# content F1 with rules on the 44 groups of 2026-11-29: NB share 0 -> 0.703, 0.25 -> 0.729, 0.5 -> 0.746,
+# 0.75 -> 0.752, 1 -> 0.740 (two runs, bench/content_operating_point.py --blend); on the 48 groups with
+# content_v-y: 0.697, 0.721, 0.741, 0.748, 0.740 (one run, --parts).
+NB_SHARE = 0.75
 NB_ALPHA = 0.25  # 2 -> 0.675, 1 -> 0.685, 0.5 -> 0.692, 0.25 and 0.1 -> 0.695 (5 writer folds)
 # A word brings itself and a dozen character n-grams that move together, each with the full ratio.
 # Scaling the n-grams' ratio by 0.5: content F1 with rules 0.685 -> 0.701 on 4 writer-group folds
@@ -183,10 +191,17 @@ def vocabulary_of(counts, min_df: int = MIN_DF) -> dict[str, int]:
 
 
 class Linear:
-    """A fitted model as it ships: one weight per feature and a bias."""
+    """A fitted model as it ships: one weight per feature and a bias. A blend keeps its `parts` (name ->
+    Linear) so cross-validation can report each part on its own."""
 
-    def __init__(self, coef: np.ndarray, intercept: float) -> None:
-        self.coef, self.intercept = coef, intercept
+    def __init__(self, coef: np.ndarray, intercept: float, parts: dict[str, Linear] | None = None) -> None:
+        self.coef, self.intercept, self.parts = coef, intercept, parts or {}
+
+    @classmethod
+    def blend(cls, parts: dict[str, Linear], shares: dict[str, float]) -> Linear:
+        coef = sum(shares[name] * part.coef for name, part in parts.items())
+        intercept = sum(shares[name] * part.intercept for name, part in parts.items())
+        return cls(coef, float(intercept), parts)
 
     def decision_function(self, X) -> np.ndarray:
         return X @ self.coef + self.intercept
@@ -208,49 +223,72 @@ def nb_boost(vocabulary: dict[str, int]) -> np.ndarray:
     return boost
 
 
-def fit(X, y, C: float, boost: np.ndarray | None = None) -> Linear:
-    """Logistic regression; with `boost` (per column, see nb_boost), over features scaled by their
-    log-count ratio times it (NB-SVM style). The scaling is folded back into the weights, so the
-    shipped model reads the same features."""
+def logistic(X, y, C: float) -> Linear:
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, solver="liblinear", dual=True,
                                random_state=SEED)
+    model.fit(X, y)
+    return Linear(model.coef_[0], float(model.intercept_[0]))
+
+
+def fit(X, y, C: float, boost: np.ndarray | None = None, nb_share: float | None = None) -> Linear:
+    """Logistic regression; with `boost` (per column, see nb_boost), `nb_share` (default NB_SHARE) of a
+    fit over features scaled by their log-count ratio times it (NB-SVM style) plus the rest of a plain
+    fit. The scaling is folded back into the weights, so the shipped model reads the same features."""
+    nb_share = NB_SHARE if nb_share is None else nb_share
     if boost is None:
-        model.fit(X, y)
-        return Linear(model.coef_[0], float(model.intercept_[0]))
+        return logistic(X, y, C)
     ratio = log_count_ratio(X, y, NB_ALPHA) * boost
-    model.fit(X @ sparse.diags(ratio), y)
-    return Linear(model.coef_[0] * ratio, float(model.intercept_[0]))
+    nb = logistic(X @ sparse.diags(ratio), y, C)
+    nb = Linear(nb.coef * ratio, nb.intercept)
+    if nb_share == 1.0:
+        return nb
+    return Linear.blend({"plain": logistic(X, y, C), "nb": nb}, {"plain": 1 - nb_share, "nb": nb_share})
 
 
 # --- cross-validation ---------------------------------------------------------------------------
 
 def out_of_fold(rows, matrices: dict[str, tuple[sparse.csr_matrix, np.ndarray]], targets: dict[str, list],
-                C: float) -> dict[str, np.ndarray]:
-    """Every row's log-odds from the model trained without its group, per model (nan = not labeled).
+                C: float, jobs: int = -1) -> dict[str, np.ndarray]:
+    """Every row's log-odds from the model trained without its group, per model (nan = not labeled),
+    and per part of a blended model as "model/part". Folds run in `jobs` processes (-1: one per core);
+    liblinear is seeded, so the scores do not depend on it."""
+    group_of = np.array([row.group for row in rows])
+    # The settings travel as arguments: a worker process sees the module's defaults, not main()'s.
+    folds = Parallel(n_jobs=jobs)(delayed(fold_scores)(group_of, group, matrices, targets, C, NB_MODELS, NB_SHARE)
+                                  for group in sorted(set(group_of)))
+    out: dict[str, np.ndarray] = {}
+    for test, scores in folds:
+        for name, values in scores.items():
+            out.setdefault(name, np.full(len(rows), np.nan))[test] = values
+    for name in targets:
+        out.setdefault(name, np.full(len(rows), np.nan))
+    return out
+
+
+def fold_scores(group_of: np.ndarray, group: str, matrices, targets, C: float, nb_models: frozenset[str],
+                nb_share: float) -> tuple[np.ndarray, dict]:
+    """One fold: the left-out group's rows and their scores, per model (and per part of a blend).
 
     `matrices` (per model: the matrix and each column's NB boost) hold every feature seen anywhere;
-    each fold keeps only those in MIN_DF of its own training rows, so a feature seen only in the
+    the fold keeps only those in MIN_DF of its own training rows, so a feature seen only in the
     left-out group is unknown, as at run time."""
-    groups = sorted({row.group for row in rows})
-    out = {name: np.full(len(rows), np.nan) for name in targets}
-    for group in groups:
-        train = np.array([i for i, row in enumerate(rows) if row.group != group])
-        test = np.array([i for i, row in enumerate(rows) if row.group == group])
-        folds = {}
-        for name, y in targets.items():
-            X_all, boost = matrices[name]
-            if id(X_all) not in folds:
-                X = X_all[train]
-                kept = np.flatnonzero(np.asarray((X > 0).sum(axis=0)).ravel() >= MIN_DF)
-                folds[id(X_all)] = (X[:, kept], X_all[test][:, kept], boost[kept])
-            X, Xt, boost = folds[id(X_all)]
-            labeled = [k for k, i in enumerate(train) if y[i] is not None]
-            ys = np.array([y[train[k]] for k in labeled])
-            if ys.min() == ys.max():
-                continue
-            model = fit(X[labeled], ys, C, boost if name in NB_MODELS else None)
-            out[name][test] = model.decision_function(Xt)
-    return out
+    train, test = np.flatnonzero(group_of != group), np.flatnonzero(group_of == group)
+    columns, scores = {}, {}
+    for name, y in targets.items():
+        X_all, boost = matrices[name]
+        if id(X_all) not in columns:
+            X = X_all[train]
+            kept = np.flatnonzero(np.asarray((X > 0).sum(axis=0)).ravel() >= MIN_DF)
+            columns[id(X_all)] = (X[:, kept], X_all[test][:, kept], boost[kept])
+        X, Xt, boost = columns[id(X_all)]
+        labeled = [k for k, i in enumerate(train) if y[i] is not None]
+        ys = np.array([y[train[k]] for k in labeled])
+        if ys.min() == ys.max():
+            continue
+        model = fit(X[labeled], ys, C, boost if name in nb_models else None, nb_share)
+        scores[name] = model.decision_function(Xt)
+        scores.update({f"{name}/{part}": m.decision_function(Xt) for part, m in model.parts.items()})
+    return test, scores
 
 
 def injection_operating_point(logit, y, benign_prompt) -> tuple[float, float, float]:
@@ -358,6 +396,11 @@ def final_models(rows, featurised: dict[str, tuple], targets, C: dict[str, float
             "trained_on": sorted({r.group for r in rows}), "C": C, "rows": len(rows)}
 
 
+def blend_parts(oof: dict[str, np.ndarray]) -> list[str]:
+    """The parts of the blended content models ("plain", "nb"), if they are blends."""
+    return sorted({name.split("/")[1] for name in oof if "/" in name and name.split("/")[0] in CATEGORIES})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", action="store_true", help=f"write {OUT.relative_to(ROOT)}")
@@ -366,8 +409,12 @@ def main() -> int:
                         help="cross-validation folds: one corpus file, or one writer's files (default: %(default)s)")
     parser.add_argument("--save-oof", type=Path, help="write the out-of-fold scores (npz) for analysis")
     parser.add_argument("--plain", action="store_true", help="plain (not NB-SVM) content models, for comparison")
+    parser.add_argument("--nb-share", type=float, default=NB_SHARE,
+                        help="share of the NB-SVM fit in each content model, the rest plain (default: %(default)s)")
+    parser.add_argument("--jobs", type=int, default=-1, help="cross-validation folds run at once (default: one per core)")
     args = parser.parse_args()
     globals()["GROUP_BY"] = args.group_by
+    globals()["NB_SHARE"] = args.nb_share
     if args.plain:
         globals()["NB_MODELS"] = frozenset()  # the injection model is always plain
 
@@ -393,10 +440,11 @@ def main() -> int:
     results = {}
     protective = np.array([bool(content_detector._PROTECTIVE_PURPOSE.search(r.text.lower())) for r in rows])
     for C in grid:
-        oof = out_of_fold(rows, matrices, {classifier.INJECTION: y_inj, **content_targets}, C)
-        for c in CATEGORIES:
-            # As content.detect does: the classifier does not score a text that states a protective purpose.
-            oof[c][protective & ~np.isnan(oof[c])] = -np.inf
+        oof = out_of_fold(rows, matrices, {classifier.INJECTION: y_inj, **content_targets}, C, args.jobs)
+        for name in oof:
+            if name.split("/")[0] in CATEGORIES:
+                # As content.detect does: the classifier does not score a text that states a protective purpose.
+                oof[name][protective & ~np.isnan(oof[name])] = -np.inf
         y = np.array(y_inj)
         threshold, recall, fp = injection_operating_point(oof[classifier.INJECTION], y, benign_prompt)
         content_threshold, content_m = content_operating_point({c: oof[c] for c in CATEGORIES}, content_targets)
@@ -434,7 +482,9 @@ def main() -> int:
                  rules_content=np.array([[s.get(c, 0.0) for c in CATEGORIES] for s in rules_content]),
                  y_content=np.array([[-1 if content_targets[c][i] is None else content_targets[c][i] for c in CATEGORIES]
                                      for i in range(len(rows))]),
-                 oof_inj=oof[classifier.INJECTION], oof_content=np.array([content_oof[c] for c in CATEGORIES]).T)
+                 oof_inj=oof[classifier.INJECTION], oof_content=np.array([content_oof[c] for c in CATEGORIES]).T,
+                 **{f"oof_content_{part}": np.array([results[best_content][0][f"{c}/{part}"] for c in CATEGORIES]).T
+                    for part in blend_parts(results[best_content][0])})
     if args.write:
         C = {classifier.INJECTION: best_inj, **{c: best_content for c in CATEGORIES}}
         thresholds = {classifier.INJECTION: float(threshold), **{c: float(content_threshold) for c in CATEGORIES}}
