@@ -1,6 +1,6 @@
 """Would a different operating point raise the content-filter's writer-held-out F1?
 
-    .venv/bin/python scripts/train_classifiers.py --C 100 --save-oof /tmp/oof.npz   # ~30 min (NB-SVM)
+    .venv/bin/python scripts/train_classifiers.py --C 100 --save-oof /tmp/oof.npz   # ~40 min on two cores
     .venv/bin/python bench/content_operating_point.py /tmp/oof.npz
     .venv/bin/python bench/content_operating_point.py /tmp/oof.npz --parts   # blends of its plain and NB parts
     .venv/bin/python bench/content_operating_point.py /tmp/oof-plain.npz --blend /tmp/oof.npz   # two runs
